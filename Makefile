@@ -1,0 +1,40 @@
+# Two commands: `make lab` opens the course, `make test` runs every test.
+# Both create (or reuse) a virtual environment in .venv/ and install the course into it.
+# Needs Python 3.11 or newer and nothing else. Without make (e.g. on Windows), see README.md.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PORT   ?= 8888
+
+.PHONY: lab test setup check release clean help
+
+help:
+	@echo "make lab    set up .venv/ and open the course in JupyterLab"
+	@echo "make test   set up .venv/ and run every test (units, content, notebooks, grading, browser)"
+	@echo "make check  check all course content (mhsw check)"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+lab: setup
+	$(BIN)/jupyter lab --port=$(PORT) --ServerApp.root_dir=. course/README.md
+
+test: setup
+	$(BIN)/python -m pytest --nbval-lax
+
+check: setup
+	$(BIN)/mhsw check
+
+release: setup
+	$(BIN)/mhsw release
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache

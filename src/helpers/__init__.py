@@ -1,0 +1,60 @@
+"""Helpers for the mental health social work course.
+
+Everything a notebook needs is importable from here, for example::
+
+    from helpers import load_dataset, describe_dataset, play_scenario
+
+Imports are lazy so that ``import helpers`` stays fast: pandas, ipywidgets and the YAML and
+schema libraries load only when a function that needs them is first used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    # datasets
+    "load_dataset": "helpers.datasets",
+    "list_datasets": "helpers.datasets",
+    "describe_dataset": "helpers.datasets",
+    "DatasetError": "helpers.datasets",
+    # plotting
+    "PALETTE": "helpers.plotting",
+    "bar_chart": "helpers.plotting",
+    "line_chart": "helpers.plotting",
+    # scenarios
+    "load_scenario": "helpers.scenarios",
+    "Scenario": "helpers.scenarios",
+    "Session": "helpers.scenarios",
+    "play_scenario": "helpers.scenario_view",
+    "load_trace": "helpers.traces",
+    "save_trace": "helpers.traces",
+    "trace_summary": "helpers.traces",
+    # quizzes
+    "load_quiz": "helpers.quizzes",
+    "play_quiz": "helpers.quiz_view",
+    # assessed work
+    "check_my_work": "helpers.grading.validate",
+    # problems
+    "Problem": "helpers._problems",
+    "ContentError": "helpers._problems",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'helpers' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
