@@ -43,7 +43,9 @@ def test_does_the_provenance_name_a_source_document(name):
             assert SEED_FILE.match(source["file"]), f"{name}: unknown source file {source['file']}"
             assert source.get("section") or source.get("lines")
         else:
-            assert source["path"].startswith(("http://", "https://", "data/scripts/"))
+            assert source["path"].startswith(("http://", "https://", "scripts/")), (
+                f"{name}: a source path must be a web address or a script in data/scripts/"
+            )
     if resource.get("synthetic"):
         assert "synthetic" in describe_dataset(name).description.lower() or resource["caveats"]
 
