@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -21,7 +20,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-FRAGMENTS = DATA / "_fragments"
 
 NAMES_003 = ["sw_workforce_jobs", "sw_workforce_rates", "sw_workforce_figures"]
 NAMES_001 = ["role_areas_pcf", "key_area_practice_items", "outcome_indicators"]
@@ -131,35 +129,17 @@ def _words(text: str) -> set[str]:
     return {w[:6] for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _COMMON}
 
 
-def _fragment(name: str) -> dict:
-    return json.loads((FRAGMENTS / f"{name}.json").read_text(encoding="utf-8"))
+def _resource(name: str) -> dict:
+    package = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+    return {r["name"]: r for r in package["resources"]}[name]
 
 
 @pytest.fixture(scope="module")
-def load(tmp_path_factory):
-    """``helpers.load_dataset``, pointed at a package that holds these nine datasets.
+def load():
+    """``helpers.load_dataset`` on the course catalogue (types, categories, keys checked)."""
+    from helpers import datasets
 
-    Once the fragments are merged into data/datapackage.json this is the real catalogue.
-    Until then the fragments are merged into a temporary copy, so the same loader (types,
-    categories, constraints, primary keys) checks them.
-    """
-    from helpers import _paths, datasets
-
-    if set(NAMES) <= set(datasets.list_datasets()):
-        yield datasets.load_dataset
-        return
-    target = tmp_path_factory.mktemp("data")
-    for name in NAMES:
-        shutil.copy(DATA / f"{name}.csv", target / f"{name}.csv")
-    package = {"name": "fragments-001-002-003", "resources": [_fragment(n) for n in NAMES]}
-    (target / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("MHSW_DATA_DIR", str(target))
-        _paths.data_dir.cache_clear()
-        datasets._package.cache_clear()
-        yield datasets.load_dataset
-    _paths.data_dir.cache_clear()
-    datasets._package.cache_clear()
+    yield datasets.load_dataset
 
 
 # --------------------------------------------------------------------------- all nine
@@ -168,23 +148,13 @@ def load(tmp_path_factory):
 @pytest.mark.parametrize("name", NAMES)
 def test_does_the_dataset_load_with_the_columns_of_its_description(load, name):
     df = load(name)
-    fragment = _fragment(name)
-    assert list(df.columns) == [f["name"] for f in fragment["schema"]["fields"]]
+    resource = _resource(name)
+    assert list(df.columns) == [f["name"] for f in resource["schema"]["fields"]]
     assert len(df) > 0
-    assert fragment["name"] == name and fragment["path"] == f"{name}.csv"
-    assert fragment["synthetic"] is False
-    assert any(s.get("file") == SEED_OF[name] for s in fragment["sources"])
-    assert fragment["caveats"], f"{name} needs caveats"
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_does_the_merged_catalogue_match_the_fragment(name):
-    from helpers import datasets
-
-    resources = {r["name"]: r for r in datasets._package().get("resources", [])}
-    if name not in resources:
-        pytest.skip(f"{name} is not merged into data/datapackage.json yet")
-    assert resources[name] == _fragment(name)
+    assert resource["name"] == name and resource["path"] == f"{name}.csv"
+    assert resource["synthetic"] is False
+    assert any(s.get("file") == SEED_OF[name] for s in resource["sources"])
+    assert resource["caveats"], f"{name} needs caveats"
 
 
 @pytest.mark.parametrize("name", NAMES)
