@@ -37,6 +37,9 @@ _EXPORTS: dict[str, str] = {
     # quizzes
     "load_quiz": "helpers.quizzes",
     "play_quiz": "helpers.quiz_view",
+    # sorting activities
+    "load_sorting": "helpers.sorting",
+    "play_sorting": "helpers.sorting_view",
     # assessed work
     "check_my_work": "helpers.grading.validate",
     # problems
