@@ -12,7 +12,6 @@ import importlib.util
 import json
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -28,54 +27,18 @@ M3_DATASETS = [
 
 
 def _fragment(name: str) -> dict:
-    return json.loads((DATA / "_fragments" / f"{name}.json").read_text(encoding="utf-8"))
-
-
-def _clear_caches() -> None:
-    from helpers import _paths, datasets
-
-    _paths.data_dir.cache_clear()
-    datasets._package.cache_clear()
+    """The dataset's resource in the course catalogue."""
+    package = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+    return {r["name"]: r for r in package["resources"]}[name]
 
 
 @pytest.fixture(scope="module")
-def load(tmp_path_factory):
-    """``load_dataset`` reading a data package built from the M3 fragments and CSVs.
-
-    The fragments are the source of truth for these datasets; the lead merges them into
-    ``data/datapackage.json`` (checked by ``test_is_the_merged_package_up_to_date``).
-    """
+def load():
+    """``load_dataset`` on the course catalogue (types, categories, keys checked)."""
     from helpers import datasets
 
-    folder = tmp_path_factory.mktemp("m3-data")
-    resources = [_fragment(name) for name in M3_DATASETS]
-    for resource in resources:
-        shutil.copy(DATA / resource["path"], folder / resource["path"])
-    (folder / "datapackage.json").write_text(json.dumps({"resources": resources}), encoding="utf-8")
-    old = os.environ.get("MHSW_DATA_DIR")
-    os.environ["MHSW_DATA_DIR"] = str(folder)
-    _clear_caches()
     yield datasets.load_dataset
-    if old is None:
-        del os.environ["MHSW_DATA_DIR"]
-    else:
-        os.environ["MHSW_DATA_DIR"] = old
-    _clear_caches()
 
-
-def test_is_the_merged_package_up_to_date():
-    merged = DATA / "datapackage.json"
-    if not merged.is_file():
-        pytest.skip("data/datapackage.json has not been built yet")
-    resources = {r["name"]: r for r in json.loads(merged.read_text(encoding="utf-8"))["resources"]}
-    for name in M3_DATASETS:
-        assert name in resources, (
-            f"{name} is missing from data/datapackage.json: merge its fragment"
-        )
-        assert resources[name] == _fragment(name), (
-            f"data/datapackage.json has an old description of {name}: "
-            f"merge data/_fragments/{name}.json again"
-        )
 
 
 def _seeds_dir() -> Path | None:
