@@ -1,9 +1,8 @@
 """Module 3 (AMHP practice) datasets: national detention figures, AMHP workforce, synthetic log.
 
-Each dataset is loaded through ``helpers.load_dataset`` from a small data package built from
-the M3 fragments in ``data/_fragments/`` (the source of truth for these descriptions), so the
-loader checks each CSV against exactly its fragment. A separate test checks that the merged
-``data/datapackage.json`` carries the same descriptions.
+Each dataset is loaded through ``helpers.load_dataset`` from the course catalogue
+``data/datapackage.json`` (the only place these descriptions are kept), so the loader checks
+each CSV against its resource: types, categories and keys.
 """
 
 from __future__ import annotations
@@ -38,7 +37,6 @@ def load():
     from helpers import datasets
 
     yield datasets.load_dataset
-
 
 
 def _seeds_dir() -> Path | None:
@@ -88,6 +86,26 @@ def test_does_each_dataset_load_with_its_schema(load, name):
 
 
 NATIONAL = ["amhp_workforce", "mha_detention_rates_ethnicity", "mha_detentions_england"]
+
+
+# copy or mirror sites: a figure read there is cited at the official address, with the copy
+# named in the note ("copy seen at ...")
+COPY_SITES = ("paperzz.com", "nhsd.io", "govmemo.com", "london-tv.co.uk", "mentalhealthwales.net")
+
+
+@pytest.mark.parametrize("name", ["mha_detention_rates_ethnicity", "mha_detentions_england"])
+def test_do_rows_cite_the_official_address_and_name_any_copy(load, name):
+    import pandas as pd
+
+    frame = load(name)
+    for _, row in frame.iterrows():
+        url = str(row["source_url"])
+        assert not any(site in url for site in COPY_SITES), f"{row['year']}: cite the original"
+        note = "" if pd.isna(row["note"]) else str(row["note"])
+        if any(site in note for site in COPY_SITES):
+            assert "copy" in note, f"{row['year']}: say that the address in the note is a copy"
+    sources = " ".join(str(s.get("path", "")) for s in _fragment(name)["sources"])
+    assert not any(site in sources for site in COPY_SITES)
 
 
 @pytest.mark.parametrize("name", NATIONAL)
@@ -230,6 +248,10 @@ def test_is_the_synthetic_log_marked_synthetic():
 def test_is_the_synthetic_log_internally_consistent(load):
     df = load("amhp_referrals_synthetic")
     assert len(df) == 1449
+    # Westmoor, the fictional county of the module's scenarios: referral numbers WM-00001 on
+    assert df["referral_id"].str.fullmatch(r"WM-\d{5}").all()
+    assert df["referral_id"].iloc[0] == "WM-00001" and df["referral_id"].is_unique
+    assert "Westmoor" in _fragment("amhp_referrals_synthetic")["description"]
     assert df["referral_date"].min().isoformat()[:10] == "2025-04-01"
     assert df["referral_date"].max().isoformat()[:10] <= "2026-03-31"
     # detained exactly when a section is recorded

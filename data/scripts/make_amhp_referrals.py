@@ -2,7 +2,7 @@
 
 The log describes **no real person and no real service**. It is a teaching dataset for Module 3
 (AMHP practice): one row is one referral for a Mental Health Act assessment received by the
-AMHP service of "Hartmoor", a fictional English county of about 700,000 residents, between
+AMHP service of "Westmoor", a fictional English county of about 700,000 residents, between
 1 April 2025 and 31 March 2026 (the same April-to-March year as the national statistics).
 
 Run it from the repository root; it always writes the same file (fixed seed, standard library
@@ -274,7 +274,7 @@ def generate(seed: int = SEED) -> list[dict[str, str]]:
             )
         day += timedelta(days=1)
     for number, row in enumerate(rows, start=1):
-        row["referral_id"] = f"HM-{number:05d}"
+        row["referral_id"] = f"WM-{number:05d}"
     return rows
 
 

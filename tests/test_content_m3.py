@@ -1,0 +1,360 @@
+"""Content tests for module 3 (AMHP practice): its scenarios and its self-check quiz.
+
+Each scenario is played through the engine along realistic paths to check that earlier
+choices have the consequences the debriefs describe.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers.quizzes import lint_quiz, load_quiz
+from helpers.scenarios import Session, lint_scenario, load_scenario
+
+MODULE = Path(__file__).resolve().parents[1] / "course" / "m3-amhp"
+MHA = MODULE / "scenarios" / "mha-assessment.yaml"
+S136 = MODULE / "scenarios" / "s136-place-of-safety.yaml"
+QUIZ = MODULE / "quizzes" / "amhp-self-check.yaml"
+
+RATIONALE = (
+    "I chose this because the law and the 2015 Code ask me to involve Amina and her family, "
+    "test the least restrictive option and record my reasons clearly for others."
+)
+CODE_PRINCIPLES = (
+    "least restrictive option",
+    "empowerment and involvement",
+    "respect and dignity",
+    "purpose and effectiveness",
+    "efficiency and equity",
+)
+
+
+def play(path: Path, *labels: str) -> Session:
+    """Play ``path`` choosing, at each node, the available choice whose label starts with the
+    next prefix; rationales are filled in wherever a node asks for one."""
+    session = Session(load_scenario(path))
+    for prefix in labels:
+        matches = [i for i, c in session.available_choices() if c.label.startswith(prefix)]
+        assert len(matches) == 1, (
+            f"At node '{session.current.id}' expected one choice starting {prefix!r}; "
+            f"available: {[c.label for _, c in session.available_choices()]}"
+        )
+        session.choose(matches[0], rationale=RATIONALE if session.needs_rationale else None)
+    return session
+
+
+# Reusable stretches of the main scenario -----------------------------------------------
+GATHER_ALL = (
+    "Accept the referral",
+    "Read the records",
+    "Note her crisis plan",
+    "Phone her sister",
+    "Abdi, her son",
+    "Find out how Amina",
+    "Book a professional",
+    "You know enough",
+    "Arrange a joint visit",
+)
+VISIT_WELL = (
+    "Phone Abdi",
+    "Ask Abdi to tell his mother",
+    "Interview her in Somali",
+    "Explore alternatives",
+)
+
+
+@pytest.mark.parametrize("path", [MHA, S136], ids=["mha-assessment", "s136"])
+def test_does_each_m3_scenario_pass_the_checker(path):
+    assert lint_scenario(path) == []
+
+
+def test_is_the_main_assessment_the_right_size():
+    scenario = load_scenario(MHA)
+    assert 14 <= len(scenario.nodes) <= 18
+    assert 5 <= len(scenario.endings) <= 7
+    outcomes = {e.outcome for e in scenario.endings.values()}
+    assert {"good", "acceptable", "poor", "unsafe", "unlawful"} <= outcomes
+    rationale_nodes = [n for n in scenario.nodes.values() if n.rationale]
+    assert 3 <= len(rationale_nodes) <= 5
+    assert scenario.max_score == 4
+
+
+def test_is_going_back_allowed_only_while_gathering_information():
+    scenario = load_scenario(MHA)
+    assert scenario.allow_back is False
+    back_nodes = {n.id for n in scenario.nodes.values() if n.allow_back}
+    assert back_nodes == {"records", "family-call", "communication"}
+
+
+def test_is_the_s136_case_long_enough():
+    scenario = load_scenario(S136)
+    assert len(scenario.nodes) >= 6
+    assert {"good", "unlawful"} <= {e.outcome for e in scenario.endings.values()}
+
+
+@pytest.mark.parametrize("path", [MHA, S136], ids=["mha-assessment", "s136"])
+def test_does_every_ending_debrief_name_the_law_and_a_code_principle(path):
+    for ending in load_scenario(path).endings.values():
+        assert ending.law, f"ending {ending.id} lists no law"
+        assert all(ref.act and ref.section for ref in ending.law)
+        debrief = ending.debrief.lower()
+        assert re.search(r"act \d{4}", debrief), f"ending {ending.id}: debrief names no Act"
+        assert any(p in debrief for p in CODE_PRINCIPLES), (
+            f"ending {ending.id}: debrief names none of the 2015 Code principles"
+        )
+
+
+@pytest.mark.parametrize("path", [MHA, S136], ids=["mha-assessment", "s136"])
+def test_do_the_scenarios_avoid_outdated_terms_as_current(path):
+    text = path.read_text(encoding="utf-8")
+    for term in (
+        "Approved Social Worker",
+        " ASW",
+        "RMO",
+        "sectioned",
+        "Mental Health Review Tribunal",
+    ):
+        assert term not in text, f"{path.name} uses the outdated term {term!r}"
+    assert "72 hours" not in text or "before 11 December 2017" in text
+
+
+def test_does_careful_practice_reach_home_treatment():
+    session = play(
+        MHA, *GATHER_ALL, *VISIT_WELL, "Offer Amina the home treatment plan", "Write the plan"
+    )
+    assert session.ending.id == "home-treatment"
+    assert session.ending.outcome == "good"
+    assert session.trace()["ending"]["score"] == 4
+
+
+def test_does_a_delayed_referral_rule_out_home_treatment():
+    session = play(
+        MHA,
+        "Tell the GP to send her to A&E",
+        *GATHER_ALL[1:],
+        *VISIT_WELL,
+        "Offer Amina the home treatment plan",
+    )
+    assert session.current.id == "decision"
+    assert session.state["risk_to_self"] == 3
+
+
+def test_does_a_refused_alternative_lead_to_a_well_made_s2():
+    session = play(
+        MHA,
+        *GATHER_ALL,
+        "Phone Abdi",
+        "Tell her through the door",  # trust falls, so home treatment is not accepted
+        "Interview her in Somali",
+        "Explore alternatives",
+        "Offer Amina the home treatment plan",
+        "Make an application for admission for assessment",
+        "Complete the application",
+        "Book an ambulance",
+        "Do all of it",
+    )
+    assert session.ending.id == "s2-well"
+    assert session.ending.outcome == "acceptable"
+
+
+def test_does_an_s3_over_the_nearest_relatives_objection_end_unlawfully():
+    session = play(
+        MHA,
+        *GATHER_ALL,
+        *VISIT_WELL,
+        "Offer informal admission only",
+        "Make an application for admission for treatment",
+        "Make the s3 application anyway",
+    )
+    assert session.ending.id == "s3-objection"
+    assert session.ending.outcome == "unlawful"
+
+
+def test_does_respecting_the_objection_allow_an_s2():
+    session = play(
+        MHA,
+        *GATHER_ALL,
+        *VISIT_WELL,
+        "Offer informal admission only",
+        "Make an application for admission for treatment",
+        "Respect his objection",
+        "Complete the application",
+        "Book an ambulance",
+        "Do all of it",
+    )
+    assert session.ending.id == "s2-well"
+
+
+def test_does_treating_the_sister_as_nearest_relative_block_an_s3():
+    session = play(
+        MHA,
+        "Book two doctors",
+        "Arrange a joint visit",
+        "Consult Hodan",
+        "Ask Abdi to tell his mother",
+        "Stop and get a professional",
+        "Two doctors will sign",
+        "Make an application for admission for treatment",
+    )
+    assert session.state["nr_wrong_person"] is True
+    assert session.ending.id == "s3-no-consult"
+
+
+def test_does_an_interview_in_english_make_the_application_unlawful():
+    session = play(
+        MHA,
+        "Book two doctors",
+        "Arrange a joint visit",
+        "Leave the nearest relative",
+        "Ask Abdi to tell his mother",
+        "Interview her in English",
+        "Two doctors will sign",
+        "Make an application for admission for assessment",
+    )
+    assert session.ending.id == "no-suitable-interview"
+
+
+def test_do_gaps_in_recording_and_informing_give_the_poor_s2_ending():
+    session = play(
+        MHA,
+        *GATHER_ALL,
+        *VISIT_WELL,
+        "Offer informal admission only",
+        "Make an application for admission for assessment",
+        "Sign the application now",
+        "Book an ambulance",
+        "Tell Amina the ward will explain",
+    )
+    assert session.ending.id == "s2-gaps"
+    assert session.ending.outcome == "poor"
+
+
+def test_does_not_applying_without_a_plan_end_unsafely():
+    session = play(MHA, *GATHER_ALL, *VISIT_WELL, "Offer informal admission only", "Do not apply")
+    assert session.ending.id == "no-plan"
+    assert session.ending.outcome == "unsafe"
+
+
+def test_must_a_wrong_nearest_relative_answer_be_tried_again():
+    session = play(MHA, "Accept the referral", "Phone her sister", "Hodan, her sister")
+    assert session.current.id == "family-call"
+    assert session.can_go_back
+    assert session.state["nr_identified"] is False
+
+
+def test_does_the_s136_case_reach_a_community_plan():
+    session = play(
+        S136,
+        "Ask what he sees",
+        "A&E at Westmoor General",
+        "After 72 hours",
+        "At 23:40 tomorrow",
+        "Agree with the nurse in charge",
+        "Arrange the assessment for 08:30",
+        "Interview her together",
+        "Agree a plan with Jade",
+    )
+    assert session.ending.id == "community-plan"
+    assert session.trace()["ending"]["max_score"] == 3
+
+
+def test_does_the_s136_case_punish_a_police_cell_and_a_missed_deadline():
+    cell = play(S136, "Ask what he sees", "The custody suite")
+    assert cell.ending.id == "police-cell"
+    late = play(
+        S136,
+        "Ask what he sees",
+        "A&E at Westmoor General",
+        "At 23:40 tomorrow",
+        "Insist that the police stay",
+        "Hand it to the day team",
+    )
+    assert late.ending.id == "time-limit"
+    assert late.ending.outcome == "unlawful"
+
+
+def test_does_discharge_without_an_amhp_interview_leave_jade_without_a_plan():
+    session = play(
+        S136,
+        "Ask what he sees",
+        "A&E at Westmoor General",
+        "At 23:40 tomorrow",
+        "Agree with the nurse in charge",
+        "Arrange the assessment for 08:30",
+        "Let the doctor assess her alone",
+        "Agree a plan with Jade",
+    )
+    assert session.ending.id == "discharged-alone"
+
+
+def test_is_the_self_check_quiz_complete():
+    assert lint_quiz(QUIZ) == []
+    quiz = load_quiz(QUIZ)
+    assert 12 <= len(quiz.questions) <= 16
+    assert {q.type for q in quiz.questions} == {"single", "multiple"}
+    for question in quiz.questions:
+        assert question.source.strip()
+        assert all(option.feedback.strip() for option in question.options)
+
+
+def test_does_the_quiz_cover_the_module_topics():
+    text = " ".join(f"{q.text} {q.source}" for q in load_quiz(QUIZ).questions).lower()
+    for topic in (
+        "approves",
+        "professionals",
+        "nearest relative",
+        "s2",
+        "s136",
+        "code of practice",
+        "mental health act 2025",
+        "96%",
+        "skills for care",
+        "devon",
+    ):
+        assert topic in text, f"no quiz question covers {topic!r}"
+
+
+# The assessed notebook -------------------------------------------------------------------
+ASSESSMENT = Path(__file__).resolve().parents[1] / "solutions" / "m3-amhp-assessment"
+SUBMISSIONS = Path(__file__).resolve().parent / "files" / "m3-submissions"
+
+
+def test_do_the_assessment_masters_hidden_answers_match_the_datasets():
+    """Run Parts A and B of the master (answers and hidden tests) against the current data."""
+    nbformat = pytest.importorskip("nbformat")
+    master = nbformat.read(ASSESSMENT / "m3-amhp-assessment.ipynb", as_version=4)
+    namespace: dict = {}
+    for cell in master.cells:
+        if cell.cell_type != "code":
+            continue
+        if "play_scenario(" in cell.source or "check_my_work()" in cell.source:
+            break  # Part C needs a trace and a running notebook: tested through the traces below
+        exec(compile(cell.source, "m3-amhp-assessment.ipynb", "exec"), namespace)
+    assert namespace["mhsds_change"] == 1761
+    assert namespace["lowest_detained_source"] == "police (s136)"
+
+
+def test_are_the_assessment_cells_marked_as_nbgrader_expects():
+    nbformat = pytest.importorskip("nbformat")
+    master = nbformat.read(ASSESSMENT / "m3-amhp-assessment.ipynb", as_version=4)
+    graded = {
+        c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]
+        for c in master.cells
+        if c.metadata.get("nbgrader", {}).get("grade")
+    }
+    assert sum(m["points"] for m in graded.values()) == 19
+    ids = [c.metadata["nbgrader"]["grade_id"] for c in master.cells if "nbgrader" in c.metadata]
+    assert len(ids) == len(set(ids)), "grade_ids must be unique"
+    assert "CC BY 4.0" in master.cells[-1].source
+    assert master.cells[0].source.startswith("# ") and "Learning outcomes" in master.cells[0].source
+
+
+@pytest.mark.parametrize(("folder", "mark"), [("good", 4.0), ("weak", 2.4)])
+def test_do_the_sample_traces_score_as_the_marking_guide_says(folder, mark):
+    from helpers.traces import load_trace, score_trace
+
+    result = score_trace(load_trace("m3-mha-assessment", SUBMISSIONS / folder), MHA)
+    assert round(4 * result.points / result.max_points, 2) == mark
