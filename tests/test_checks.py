@@ -17,8 +17,13 @@ ROOT = Path(__file__).resolve().parents[1]
 FOOTER = "*Text licensed CC BY 4.0; code MIT.*"
 
 
-def _notebook(path: Path, *, outputs=False, first="# T\n\n**Learning outcomes**: you will be able to x.",
-              last=FOOTER) -> Path:
+def _notebook(
+    path: Path,
+    *,
+    outputs=False,
+    first="# T\n\n**Learning outcomes**: you will be able to x.",
+    last=FOOTER,
+) -> Path:
     nb = nbformat.v4.new_notebook()
     code = nbformat.v4.new_code_cell("print(1)")
     if outputs:
@@ -94,8 +99,10 @@ def test_is_an_undescribed_csv_reported(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("_fragments", "scripts"))
     (data / "stray.csv").write_text("a,b\n1,2\n")
-    assert any("stray.csv: is not described in datapackage.json" in m
-               for m in _messages([data / "datapackage.json"]))
+    assert any(
+        "stray.csv: is not described in datapackage.json" in m
+        for m in _messages([data / "datapackage.json"])
+    )
 
 
 def test_does_the_command_exit_1_and_print_located_problems(tmp_path, capsys):
@@ -118,12 +125,18 @@ def test_is_a_missing_path_reported(tmp_path, capsys):
 def test_is_a_yaml_file_of_unknown_kind_reported(tmp_path):
     path = tmp_path / "thing.yaml"
     path.write_text("kind: poem\ntitle: x\n")
-    assert _messages([path]) == [f"{path}:1: kind: kind 'poem' is not one the course knows — "
-                                 "use one of: scenario, quiz, sorting"]
+    assert _messages([path]) == [
+        f"{path}:1: kind: kind 'poem' is not one the course knows — "
+        "use one of: scenario, quiz, sorting"
+    ]
 
 
 @pytest.mark.slow
 def test_does_the_whole_course_pass_its_own_check(capsys):
-    targets = [ROOT / "course", ROOT / "data" / "datapackage.json", ROOT / "solutions",
-               ROOT / "exercises"]
+    targets = [
+        ROOT / "course",
+        ROOT / "data" / "datapackage.json",
+        ROOT / "solutions",
+        ROOT / "exercises",
+    ]
     assert main(["check", *(str(t) for t in targets if t.exists())]) == 0, capsys.readouterr().out

@@ -33,5 +33,7 @@ def test_does_mhsw_without_a_command_show_help(capsys):
 
 
 def test_is_python_dash_m_helpers_the_same_command():
-    out = subprocess.run([sys.executable, "-m", "helpers", "--help"], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "helpers", "--help"], capture_output=True, text=True
+    )
     assert out.returncode == 0 and "check" in out.stdout

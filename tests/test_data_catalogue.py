@@ -26,7 +26,9 @@ def test_does_the_dataset_load_with_rows(name):
 @pytest.mark.parametrize("name", sorted(RESOURCES))
 def test_is_every_field_described_with_a_type(name):
     for field in RESOURCES[name]["schema"]["fields"]:
-        assert len(field.get("description", "")) >= 10, f"{name}.{field['name']} needs a description"
+        assert len(field.get("description", "")) >= 10, (
+            f"{name}.{field['name']} needs a description"
+        )
         assert field.get("type"), f"{name}.{field['name']} needs a type"
 
 
@@ -59,7 +61,9 @@ def test_is_every_csv_in_the_catalogue():
 def test_does_the_data_readme_list_every_dataset():
     readme = (DATA / "README.md").read_text(encoding="utf-8")
     for name in list_datasets():
-        assert f"| `{name}` |" in readme, f"run python data/scripts/build_readme.py ({name} missing)"
+        assert f"| `{name}` |" in readme, (
+            f"run python data/scripts/build_readme.py ({name} missing)"
+        )
 
 
 def test_is_the_package_valid_for_the_frictionless_reference_implementation():

@@ -44,7 +44,13 @@ def test_are_years_an_ordered_category():
     df = load_dataset("pq_awards_2000_2005")
     assert isinstance(df["year"].dtype, pd.CategoricalDtype)
     assert df["year"].cat.ordered
-    assert list(df["year"].cat.categories) == ["2000-01", "2001-02", "2002-03", "2003-04", "2004-05"]
+    assert list(df["year"].cat.categories) == [
+        "2000-01",
+        "2001-02",
+        "2002-03",
+        "2003-04",
+        "2004-05",
+    ]
     assert df["year"].min() == "2000-01"
 
 
@@ -91,8 +97,9 @@ def test_does_a_missing_column_name_the_file_and_column(data_copy):
     )
     with pytest.raises(DatasetError) as info:
         load_dataset(resource["name"])
-    assert f"data/{resource['path']}:1: {field['name']}: the column '{field['name']}' is missing" in str(
-        info.value
+    assert (
+        f"data/{resource['path']}:1: {field['name']}: the column '{field['name']}' is missing"
+        in str(info.value)
     )
 
 
@@ -111,7 +118,9 @@ def test_does_a_value_outside_its_categories_fail(data_copy):
     df = pd.read_csv(csv, dtype=str, keep_default_na=False)
     df.loc[0, "year"] = "2099-00"
     df.to_csv(csv, index=False)
-    with pytest.raises(DatasetError, match=r"pq_awards_2000_2005.csv:2: year: '2099-00' is not one"):
+    with pytest.raises(
+        DatasetError, match=r"pq_awards_2000_2005.csv:2: year: '2099-00' is not one"
+    ):
         load_dataset("pq_awards_2000_2005")
 
 
@@ -124,5 +133,7 @@ def test_does_a_missing_file_say_so(data_copy):
 def test_does_broken_json_in_the_descriptor_give_its_line(data_copy):
     path = data_copy / "datapackage.json"
     path.write_text(path.read_text().replace('"resources"', '"resources" :: ', 1))
-    with pytest.raises(DatasetError, match=r"datapackage.json:\d+: the dataset descriptions are not valid JSON"):
+    with pytest.raises(
+        DatasetError, match=r"datapackage.json:\d+: the dataset descriptions are not valid JSON"
+    ):
         list_datasets()

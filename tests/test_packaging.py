@@ -19,8 +19,9 @@ from helpers import list_datasets, load_dataset, describe_dataset
 from helpers._paths import data_dir, course_dir
 names = list_datasets()
 df = load_dataset("pq_awards_2000_2005")
+described = bool(str(describe_dataset(names[0])))
 print(json.dumps({"file": helpers.__file__, "data": str(data_dir()), "course": str(course_dir()),
-                  "n": len(names), "rows": len(df), "described": bool(str(describe_dataset(names[0])))}))
+                  "n": len(names), "rows": len(df), "described": described}))
 """
 
 
@@ -33,9 +34,15 @@ def test_does_the_editable_install_find_the_repo_data():
 
 def test_is_import_helpers_cheap():
     out = subprocess.run(
-        [sys.executable, "-c", "import sys, helpers; print(sorted(m for m in ('pandas', 'ipywidgets', "
-         "'matplotlib', 'yaml', 'jsonschema', 'nbformat') if m in sys.modules))"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys, helpers; print(sorted(m for m in ('pandas', 'ipywidgets', "
+            "'matplotlib', 'yaml', 'jsonschema', 'nbformat') if m in sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert out.stdout.strip() == "[]", "import helpers must not import heavy libraries"
 
@@ -44,8 +51,18 @@ def test_is_import_helpers_cheap():
 def test_does_an_installed_wheel_carry_the_data_and_course(tmp_path):
     wheels = tmp_path / "wheels"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "-w", str(wheels), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(wheels),
+            str(ROOT),
+        ],
         check=True,
     )
     [wheel] = wheels.glob("mhsw_course-*.whl")
@@ -56,13 +73,26 @@ def test_does_an_installed_wheel_carry_the_data_and_course(tmp_path):
 
     site = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site), str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(site),
+            str(wheel),
+        ],
         check=True,
     )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     out = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=elsewhere, capture_output=True, text=True,
+        [sys.executable, "-c", PROBE],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
         env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
     )
     assert out.returncode == 0, out.stderr

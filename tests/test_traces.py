@@ -144,6 +144,23 @@ def test_is_the_summary_readable_markdown(finished):
     assert "**Ending:** Home treatment agreed (outcome: good, score 3 out of 3)." in summary
 
 
+def test_does_the_summary_name_decisions_by_title_when_given_the_scenario(scenario, finished):
+    summary = trace_summary(finished, scenario)
+    first = scenario.nodes["referral"].title
+    assert f"**Path:** {first} → " in summary
+    assert f"7. At **{scenario.nodes['alternatives'].title}** you chose" in summary
+    assert "At **alternatives**" not in summary
+
+
+def test_are_code_chapters_written_without_a_section_sign():
+    from helpers.scenarios._model import LawRef
+
+    assert str(LawRef("Mental Health Act 1983", "13(2)")) == "Mental Health Act 1983, s13(2)"
+    assert str(LawRef("Mental Health Act 1983: Code of Practice", "chapter 14")) == (
+        "Mental Health Act 1983: Code of Practice, chapter 14"
+    )
+
+
 def test_does_the_summary_say_when_the_scenario_is_unfinished(scenario):
     summary = trace_summary(play(scenario, (0, 1)).trace())
     assert "**Ending:** not reached yet" in summary

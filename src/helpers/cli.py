@@ -13,7 +13,10 @@ import sys
 
 # subcommand -> (module, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
-    "check": ("helpers.checks.cli", "check course content (datasets, notebooks, scenarios, quizzes)"),
+    "check": (
+        "helpers.checks.cli",
+        "check course content (datasets, notebooks, scenarios, quizzes)",
+    ),
     "datasets": ("helpers.datasets_cli", "list the course datasets, or describe one"),
     "twee": ("helpers.twee", "export a scenario as Twee 3 for Twine"),
     "release": ("helpers.grading.release", "generate student versions of assessed notebooks"),

@@ -22,7 +22,13 @@ from helpers._problems import Problem
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["DatasetError", "DatasetDescription", "describe_dataset", "list_datasets", "load_dataset"]
+__all__ = [
+    "DatasetError",
+    "DatasetDescription",
+    "describe_dataset",
+    "list_datasets",
+    "load_dataset",
+]
 
 _TRUE = {"true", "yes", "1", "t", "y"}
 _FALSE = {"false", "no", "0", "f", "n"}
@@ -66,7 +72,9 @@ def _resource(name: str) -> dict[str, Any]:
     if name in resources:
         return resources[name]
     if not isinstance(name, str):
-        raise DatasetError(f"A dataset name is text in quotes, e.g. load_dataset('{min(resources)}').")
+        raise DatasetError(
+            f"A dataset name is text in quotes, e.g. load_dataset('{min(resources)}')."
+        )
     close = difflib.get_close_matches(name, list(resources), n=1, cutoff=0.5)
     hint = f" Did you mean '{close[0]}'?" if close else ""
     raise DatasetError(
@@ -138,8 +146,11 @@ def _read(resource: dict[str, Any]) -> tuple[pd.DataFrame, list[Problem]]:
         if col not in expected:
             problems.append(
                 Problem(
-                    shown, 1, f"the column '{col}' is not described",
-                    "describe it in data/datapackage.json or remove it", col,
+                    shown,
+                    1,
+                    f"the column '{col}' is not described",
+                    "describe it in data/datapackage.json or remove it",
+                    col,
                 )
             )
     if problems:
@@ -220,8 +231,13 @@ def _check_primary_key(frame, key, shown: str, problems: list[Problem]) -> None:
     for idx in frame.index[dupes][:5]:
         values = ", ".join(f"{k}={frame.at[idx, k]}" for k in key)
         problems.append(
-            Problem(shown, int(idx) + 2, f"repeats the key ({values}) of an earlier row",
-                    "each row must be unique on " + ", ".join(key), key[0])
+            Problem(
+                shown,
+                int(idx) + 2,
+                f"repeats the key ({values}) of an earlier row",
+                "each row must be unique on " + ", ".join(key),
+                key[0],
+            )
         )
 
 
@@ -264,7 +280,10 @@ class DatasetDescription:
     def __str__(self) -> str:
         lines = [f"{self.title} ({self.name})", "", self.description, ""]
         if self.synthetic:
-            lines += ["SYNTHETIC DATA: invented for teaching; describes no real person or service.", ""]
+            lines += [
+                "SYNTHETIC DATA: invented for teaching; describes no real person or service.",
+                "",
+            ]
         lines += [f"Source: {self.source}", f"Licence: {self.licence}", ""]
         if self.caveats:
             lines += ["Caveats:"] + [f"  - {c}" for c in self.caveats] + [""]
@@ -295,8 +314,10 @@ def describe_dataset(name: str) -> DatasetDescription:
         kind = spec.get("type", "string")
         if spec.get("categories") is not None:
             kind = "ordered category" if spec.get("categoriesOrdered") else "category"
-        fields.append({"name": spec["name"], "type": kind, "description": spec.get("description", "")})
-    licences = ", ".join(l.get("title") or l.get("name", "") for l in resource.get("licenses", []))
+        fields.append(
+            {"name": spec["name"], "type": kind, "description": spec.get("description", "")}
+        )
+    licences = ", ".join(x.get("title") or x.get("name", "") for x in resource.get("licenses", []))
     return DatasetDescription(
         name=name,
         title=resource.get("title", name),

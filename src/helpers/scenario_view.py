@@ -76,12 +76,7 @@ def _button(text: str, tooltip: str, css: str, primary: bool = False) -> widgets
 def _law_text(refs) -> str:
     """Legal references for people: "Mental Health Act 1983, s13(2); ..." (sections get "s",
     other divisions such as "chapter 1" are written as they are)."""
-    return "; ".join(
-        f"{ref.act}, s{ref.section}"
-        if str(ref.section)[:1].isdigit()
-        else f"{ref.act}, {ref.section}"
-        for ref in refs
-    )
+    return "; ".join(str(ref) for ref in refs)
 
 
 def _html(css: str, value: str = "") -> widgets.HTML:
@@ -381,7 +376,7 @@ class ScenarioView:
             refs = esc(_law_text(ending.law))
             law = f'<p class="mhsw-muted"><b>Law:</b> {refs}</p>'
         self.debrief.value = f"<h4>Debrief</h4>{markdown_to_html(ending.debrief)}{law}"
-        self.summary_box.value = trace_summary(self.session.trace())
+        self.summary_box.value = trace_summary(self.session.trace(), self.session.scenario)
         parts: list[Any] = [self.ending_html, self.debrief, self.summary_heading, self.summary_box]
         if self.seminar and self.tallies:
             self.tally_summary.value = self._tallies_html()

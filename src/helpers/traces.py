@@ -140,9 +140,16 @@ def _duration(seconds: float) -> str:
     return f"{minutes} min {rest} s" if minutes else f"{rest} s"
 
 
-def trace_summary(trace: dict[str, Any]) -> str:
-    """The trace as Markdown for a reflective log: path, choices, rationales, time, ending."""
+def trace_summary(trace: dict[str, Any], scenario: Scenario | None = None) -> str:
+    """The trace as Markdown for a reflective log: path, choices, rationales, time, ending.
+
+    Pass the ``scenario`` to name each decision point by its title rather than its id.
+    """
     validate_trace(trace)
+    titles: dict[str, str] = {}
+    if scenario is not None:
+        titles = {key: node.title for key, node in {**scenario.nodes, **scenario.endings}.items()}
+    name = lambda node_id: titles.get(node_id) or node_id  # noqa: E731
     scenario = trace["scenario"]
     steps = trace["steps"]
     lines = [f"## Decision trace: {scenario.get('title') or scenario['id']}", ""]
@@ -154,11 +161,11 @@ def trace_summary(trace: dict[str, Any]) -> str:
     )
     lines.append("")
     if steps:
-        path = " → ".join([s["node"] for s in steps] + [steps[-1]["target"]])
+        path = " → ".join(name(n) for n in [s["node"] for s in steps] + [steps[-1]["target"]])
         lines += [f"**Path:** {path}", ""]
     for number, step in enumerate(steps, start=1):
         lines.append(
-            f"{number}. At **{step['node']}** you chose *{step['label']}* "
+            f"{number}. At **{name(step['node'])}** you chose *{step['label']}* "
             f"({_duration(float(step['seconds']))})."
         )
         if step.get("rationale"):

@@ -22,8 +22,21 @@ YAML_RULES: dict[str, tuple[str, str]] = {
     "quiz": ("helpers.quizzes", "lint_quiz"),
     "sorting": ("helpers.sorting", "lint_sorting"),
 }
-_SKIP_DIRS = {".venv", ".git", "node_modules", ".ipynb_checkpoints", "__pycache__", "submitted",
-              "autograded", "feedback", "release", "source", "build", "dist", ".pytest_cache"}
+_SKIP_DIRS = {
+    ".venv",
+    ".git",
+    "node_modules",
+    ".ipynb_checkpoints",
+    "__pycache__",
+    "submitted",
+    "autograded",
+    "feedback",
+    "release",
+    "source",
+    "build",
+    "dist",
+    ".pytest_cache",
+}
 _CONTENT_DIRS = ("course", "solutions", "exercises", "data")
 
 
@@ -81,12 +94,26 @@ def check_file(path: Path, shown: str) -> list[Problem] | None:
         kind = _yaml_kind(path)
         if kind is None:
             if path.parent.name in ("scenarios", "quizzes", "activities"):
-                return [Problem(shown, 1, "has no 'kind:' line", "start the file with "
-                                "'kind: scenario', 'kind: quiz' or 'kind: sorting'", "kind")]
+                return [
+                    Problem(
+                        shown,
+                        1,
+                        "has no 'kind:' line",
+                        "start the file with 'kind: scenario', 'kind: quiz' or 'kind: sorting'",
+                        "kind",
+                    )
+                ]
             return None
         if kind not in YAML_RULES:
-            return [Problem(shown, 1, f"kind '{kind}' is not one the course knows",
-                            "use one of: " + ", ".join(YAML_RULES), "kind")]
+            return [
+                Problem(
+                    shown,
+                    1,
+                    f"kind '{kind}' is not one the course knows",
+                    "use one of: " + ", ".join(YAML_RULES),
+                    "kind",
+                )
+            ]
         module_name, func = YAML_RULES[kind]
         module = importlib.import_module(module_name)
         return getattr(module, func)(path)
@@ -94,7 +121,7 @@ def check_file(path: Path, shown: str) -> list[Problem] | None:
 
 
 def check_paths(paths: list[str | Path] | None = None) -> tuple[list[Problem], int]:
-    """Check the given files/folders (default: the whole course). Returns (problems, files checked)."""
+    """Check files and folders (default: the whole course); return (problems, files checked)."""
     if not paths:
         root = find_course_root()
         targets = [root / d for d in _CONTENT_DIRS if (root / d).exists()]

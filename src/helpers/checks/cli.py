@@ -7,7 +7,9 @@ import argparse
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "paths", nargs="*", metavar="PATH",
+        "paths",
+        nargs="*",
+        metavar="PATH",
         help="files or folders to check (default: the whole course in this folder)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print problems only")

@@ -40,52 +40,115 @@ def check_datapackage(path: Path, shown: str) -> list[Problem]:
         described.add(resource.get("path"))
         for key in _REQUIRED:
             if not resource.get(key):
-                problems.append(Problem(shown, line, f"dataset '{name}' has no {key}",
-                                        f"add '{key}' to its resource", key))
+                problems.append(
+                    Problem(
+                        shown,
+                        line,
+                        f"dataset '{name}' has no {key}",
+                        f"add '{key}' to its resource",
+                        key,
+                    )
+                )
         if "caveats" not in resource:
-            problems.append(Problem(shown, line, f"dataset '{name}' has no caveats list",
-                                    "add 'caveats' (an empty list if there are truly none)",
-                                    "caveats"))
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    f"dataset '{name}' has no caveats list",
+                    "add 'caveats' (an empty list if there are truly none)",
+                    "caveats",
+                )
+            )
         sources = resource.get("sources", [])
         if sources and not any(src.get("file") or src.get("path") for src in sources):
-            problems.append(Problem(shown, line, f"dataset '{name}' names no source document "
-                                    "file or web address", "add 'file' or 'path' to a source",
-                                    "sources"))
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    f"dataset '{name}' names no source document file or web address",
+                    "add 'file' or 'path' to a source",
+                    "sources",
+                )
+            )
         for i, src in enumerate(sources):
             if not src.get("title"):
-                problems.append(Problem(shown, line, f"dataset '{name}' source {i + 1} has no title",
-                                        "name the document", "sources"))
+                problems.append(
+                    Problem(
+                        shown,
+                        line,
+                        f"dataset '{name}' source {i + 1} has no title",
+                        "name the document",
+                        "sources",
+                    )
+                )
             if src.get("file") and not (src.get("section") or src.get("lines")):
-                problems.append(Problem(shown, line, f"dataset '{name}' source {i + 1} names no "
-                                        "section or lines", "say where in the document", "sources"))
+                problems.append(
+                    Problem(
+                        shown,
+                        line,
+                        f"dataset '{name}' source {i + 1} names no section or lines",
+                        "say where in the document",
+                        "sources",
+                    )
+                )
         for spec in resource.get("schema", {}).get("fields", []):
             fname = spec.get("name", "?")
             fline = find(f'"name": "{fname}"', (line or 1) - 1)
             if not spec.get("description"):
-                problems.append(Problem(shown, fline, f"field '{fname}' of '{name}' has no description",
-                                        "say what it means and its unit", "description"))
+                problems.append(
+                    Problem(
+                        shown,
+                        fline,
+                        f"field '{fname}' of '{name}' has no description",
+                        "say what it means and its unit",
+                        "description",
+                    )
+                )
             if spec.get("type") not in _FIELD_TYPES:
-                problems.append(Problem(shown, fline, f"field '{fname}' of '{name}' has type "
-                                        f"{spec.get('type')!r}",
-                                        "use one of " + ", ".join(sorted(_FIELD_TYPES)), "type"))
+                problems.append(
+                    Problem(
+                        shown,
+                        fline,
+                        f"field '{fname}' of '{name}' has type {spec.get('type')!r}",
+                        "use one of " + ", ".join(sorted(_FIELD_TYPES)),
+                        "type",
+                    )
+                )
         if resource.get("path") and (folder / resource["path"]).is_file():
             problems.extend(_check_rows(folder, name))
         elif resource.get("path"):
-            problems.append(Problem(shown, line, f"the file {resource['path']} of '{name}' is missing",
-                                    "restore it or remove the resource", "path"))
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    f"the file {resource['path']} of '{name}' is missing",
+                    "restore it or remove the resource",
+                    "path",
+                )
+            )
     for csv in sorted(folder.glob("*.csv")):
         if csv.name not in described:
-            problems.append(Problem(str(Path(shown).parent / csv.name), None,
-                                    "is not described in datapackage.json",
-                                    "add a resource for it (title, source, fields)"))
+            problems.append(
+                Problem(
+                    str(Path(shown).parent / csv.name),
+                    None,
+                    "is not described in datapackage.json",
+                    "add a resource for it (title, source, fields)",
+                )
+            )
     readme = folder / "README.md"
     if readme.is_file():
         listed = readme.read_text(encoding="utf-8")
         for resource in package.get("resources", []):
             if f"`{resource.get('name')}`" not in listed:
-                problems.append(Problem(str(Path(shown).parent / "README.md"), None,
-                                        f"dataset '{resource.get('name')}' has no row",
-                                        "add it to the table (python data/scripts/build_readme.py)"))
+                problems.append(
+                    Problem(
+                        str(Path(shown).parent / "README.md"),
+                        None,
+                        f"dataset '{resource.get('name')}' has no row",
+                        "add it to the table (python data/scripts/build_readme.py)",
+                    )
+                )
     return problems
 
 

@@ -32,7 +32,9 @@ def check_notebook(path: Path, shown: str, *, content_rules: bool = True) -> lis
     except json.JSONDecodeError as exc:
         return [
             Problem(
-                shown, exc.lineno, f"is not valid notebook JSON ({exc.msg})",
+                shown,
+                exc.lineno,
+                f"is not valid notebook JSON ({exc.msg})",
                 "undo the last manual edit, or restore the file from git",
             )
         ]
@@ -44,8 +46,14 @@ def check_notebook(path: Path, shown: str, *, content_rules: bool = True) -> lis
         nbformat.validate(nb)
     except Exception as exc:  # nbformat raises several kinds; all mean "not a valid notebook"
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return [Problem(shown, None, f"is not a valid Jupyter notebook ({first})",
-                        "open and re-save it in JupyterLab, or restore it from git")]
+        return [
+            Problem(
+                shown,
+                None,
+                f"is not a valid Jupyter notebook ({first})",
+                "open and re-save it in JupyterLab, or restore it from git",
+            )
+        ]
 
     cells = raw.get("cells", [])
     starts = _cell_lines(text)
@@ -54,8 +62,12 @@ def check_notebook(path: Path, shown: str, *, content_rules: bool = True) -> lis
     for i, cell in enumerate(cells):
         if cell.get("cell_type") == "code" and (cell.get("outputs") or cell.get("execution_count")):
             problems.append(
-                Problem(shown, line_of(i), f"cell {i + 1} has saved outputs",
-                        "clear them (Edit > Clear Outputs of All Cells, or run nbstripout) and save")
+                Problem(
+                    shown,
+                    line_of(i),
+                    f"cell {i + 1} has saved outputs",
+                    "clear them (Edit > Clear Outputs of All Cells, or run nbstripout) and save",
+                )
             )
     if not content_rules:
         return problems
@@ -65,20 +77,32 @@ def check_notebook(path: Path, shown: str, *, content_rules: bool = True) -> lis
     first_text = "".join(first.get("source", ""))
     if first.get("cell_type") != "markdown" or not _OUTCOMES.search(first_text):
         problems.append(
-            Problem(shown, line_of(0), "the first cell is not the learning outcomes",
-                    "start with a Markdown cell with a '# Title' and a 'Learning outcomes' list")
+            Problem(
+                shown,
+                line_of(0),
+                "the first cell is not the learning outcomes",
+                "start with a Markdown cell with a '# Title' and a 'Learning outcomes' list",
+            )
         )
     if last.get("cell_type") != "markdown" or not _LICENCE.search("".join(last.get("source", ""))):
         problems.append(
-            Problem(shown, line_of(len(cells) - 1), "the last cell is not the licence footer",
-                    "end with a Markdown cell that names the licence (CC BY 4.0)")
+            Problem(
+                shown,
+                line_of(len(cells) - 1),
+                "the last cell is not the licence footer",
+                "end with a Markdown cell that names the licence (CC BY 4.0)",
+            )
         )
     for i, cell in enumerate(cells):
         src = "".join(cell.get("source", ""))
         if cell.get("cell_type") == "code" and re.search(r"from\s+helpers\s+import\s+\*", src):
             problems.append(
-                Problem(shown, line_of(i), f"cell {i + 1} uses 'from helpers import *'",
-                        "import the names you use, e.g. 'from helpers import load_dataset'")
+                Problem(
+                    shown,
+                    line_of(i),
+                    f"cell {i + 1} uses 'from helpers import *'",
+                    "import the names you use, e.g. 'from helpers import load_dataset'",
+                )
             )
     return problems
 
@@ -86,6 +110,10 @@ def check_notebook(path: Path, shown: str, *, content_rules: bool = True) -> lis
 def check_shadowing(path: Path, shown: str) -> list[Problem]:
     """A file called helpers.py next to course material hides the installed package."""
     return [
-        Problem(shown, None, "a file called helpers.py hides the course's helpers package",
-                "rename it (e.g. my_helpers.py) so 'import helpers' finds the course package")
+        Problem(
+            shown,
+            None,
+            "a file called helpers.py hides the course's helpers package",
+            "rename it (e.g. my_helpers.py) so 'import helpers' finds the course package",
+        )
     ]

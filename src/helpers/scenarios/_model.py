@@ -14,7 +14,10 @@ class LawRef:
     section: str
 
     def __str__(self) -> str:
-        return f"{self.act}, s{self.section}"
+        # "13(2)" is a section ("s13(2)"); "chapter 14" or "Schedule 2" is written as it is.
+        if str(self.section)[:1].isdigit():
+            return f"{self.act}, s{self.section}"
+        return f"{self.act}, {self.section}"
 
 
 @dataclass(frozen=True)
