@@ -249,8 +249,8 @@ def test_is_a_repeated_key_reported(tmp_path):
     with pytest.raises(ContentError) as caught:
         load_yaml_with_lines(path)
     assert str(caught.value) == (
-        f"{path}:3: title: the key 'title' appears twice in the same place — keep one of them "
-        "(YAML silently uses the last one)"
+        f"{path}:3: title: is written twice (first on line 2); only one would be used — "
+        "delete one of the two"
     )
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from helpers._problems import ContentError
+from helpers._yaml import load_yaml
 
-from ._loader import load_yaml
 from ._model import (
     Choice,
     ConditionalText,

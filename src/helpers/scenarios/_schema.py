@@ -8,8 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from helpers._problems import Problem
-
-from ._loader import FieldPath, LoadedYaml, field_name
+from helpers._yaml import FieldPath, LoadedYaml, field_name
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ITEM_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
@@ -217,25 +216,10 @@ def _describe(value: Any) -> str:
 
 
 def _import_validator():
-    """Import jsonschema's validator without its optional IRI format checker.
+    """jsonschema's validator, imported lazily and without its slow optional extra."""
+    from helpers._yaml import import_jsonschema
 
-    When ``rfc3987_syntax`` is installed, importing jsonschema builds a full IRI grammar, which
-    takes seconds; the course schema checks no formats. The module is hidden only while
-    jsonschema is first imported, so other code can still import it afterwards.
-    """
-    import sys
-
-    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
-        from jsonschema import Draft202012Validator
-
-        return Draft202012Validator
-    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import -> ImportError
-    try:
-        from jsonschema import Draft202012Validator
-    finally:
-        if sys.modules.get("rfc3987_syntax", 0) is None:
-            del sys.modules["rfc3987_syntax"]
-    return Draft202012Validator
+    return import_jsonschema().Draft202012Validator
 
 
 def schema_problems(loaded: LoadedYaml) -> list[Problem]:

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from helpers._problems import Problem
+from helpers._yaml import FieldPath, LoadedYaml, field_name, load_yaml
 
 from ._conditions import RESERVED_NAMES, ConditionError, parse_condition
-from ._loader import FieldPath, LoadedYaml, field_name, load_yaml
 
 # "s13", "s.136", "s 2", "ss2", "section 117", "sections 2 and 3" (the first number is checked)
 SECTION_MENTION = re.compile(r"(?:\b[Ss]ections?|\bss?)\.?\s?(\d+[A-Z]?)(?![\w])")
