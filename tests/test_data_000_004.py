@@ -10,12 +10,12 @@ checks are skipped, with the reason, when neither exists.
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from _seeds import line_numbers, seed_lines_or_skip
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -39,38 +39,10 @@ NUMBER_WORDS = {"two": 2, "four": 4, "eight": 8, "nine": 9, "ten": 10, "twelve":
 # --------------------------------------------------------------------------- helpers
 
 
-def _seeds_dir() -> Path | None:
-    for candidate in (os.environ.get("MHSW_SEEDS"), ROOT.parent / "shared" / "seeds"):
-        if candidate and (Path(candidate) / SEED_004).is_file():
-            return Path(candidate)
-    return None
-
-
 @pytest.fixture(scope="module")
 def seed_lines():
     """name of a seed file -> its lines, numbered from 1 (index 0 is unused)."""
-    folder = _seeds_dir()
-    if folder is None:
-        pytest.skip(
-            "the seed documents are not available: set MHSW_SEEDS to the folder holding "
-            f"{SEED_000} and {SEED_004}, or put them in ../shared/seeds next to the repository"
-        )
-    return {
-        name: [""] + (folder / name).read_text(encoding="utf-8").splitlines()
-        for name in (SEED_000, SEED_004)
-    }
-
-
-def line_numbers(source_lines: str) -> list[int]:
-    """'L55, L116' -> [55, 116]; 'L101-103' -> [101, 102, 103]."""
-    numbers: list[int] = []
-    for part in source_lines.split(","):
-        match = re.fullmatch(r"\s*L(\d+)(?:-(\d+))?\s*", part)
-        assert match, f"source_lines '{source_lines}' should look like 'L55' or 'L101-106'"
-        first, last = int(match[1]), int(match[2] or match[1])
-        assert first <= last, f"source_lines '{source_lines}' runs backwards"
-        numbers.extend(range(first, last + 1))
-    return numbers
+    return seed_lines_or_skip(SEED_000, SEED_004)
 
 
 def text_at(seed: list[str], source_lines: str) -> str:

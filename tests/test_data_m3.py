@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
+from _seeds import seeds_dir
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -37,13 +37,6 @@ def load():
     from helpers import datasets
 
     yield datasets.load_dataset
-
-
-def _seeds_dir() -> Path | None:
-    for candidate in (os.environ.get("MHSW_SEEDS"), REPO.parent / "shared" / "seeds"):
-        if candidate and Path(candidate).is_dir():
-            return Path(candidate)
-    return None
 
 
 # --------------------------------------------------------------------------- every M3 dataset
@@ -200,7 +193,7 @@ def test_are_seed_figures_printed_on_their_lines():
     """Every workforce figure with source_lines appears on that line of its seed document."""
     import pandas as pd
 
-    seeds = _seeds_dir()
+    seeds = seeds_dir()
     if seeds is None:
         pytest.skip("seed documents not found: set MHSW_SEEDS or put them in ../shared/seeds")
     df = pd.read_csv(DATA / "amhp_workforce.csv", dtype=str, keep_default_na=False)
