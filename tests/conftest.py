@@ -15,6 +15,14 @@ def repo_root() -> Path:
     return ROOT
 
 
+@pytest.fixture(scope="module")
+def load():
+    """``helpers.load_dataset`` on the course catalogue (types, categories, keys checked)."""
+    from helpers import datasets
+
+    yield datasets.load_dataset
+
+
 @pytest.fixture
 def data_copy(tmp_path, monkeypatch) -> Path:
     """A copy of data/ that a test may damage; the loader is pointed at it."""

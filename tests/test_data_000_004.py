@@ -9,12 +9,12 @@ checks are skipped, with the reason, when neither exists.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from _catalogue import resource as _fragment
 from _seeds import line_numbers, seed_lines_or_skip
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,20 +53,6 @@ def text_at(seed: list[str], source_lines: str) -> str:
 def cells(line: str) -> list[str]:
     """The tab-separated cells of a printed table row, without HTML tags or spaces."""
     return [re.sub(r"<[^>]+>", "", c).strip() for c in line.split("\t")]
-
-
-def _fragment(name: str) -> dict:
-    """The dataset's resource in the course catalogue."""
-    package = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
-    return {r["name"]: r for r in package["resources"]}[name]
-
-
-@pytest.fixture(scope="module")
-def load():
-    """``helpers.load_dataset`` on the course catalogue (types, categories, keys checked)."""
-    from helpers import datasets
-
-    yield datasets.load_dataset
 
 
 # --------------------------------------------------------------------------- all seven

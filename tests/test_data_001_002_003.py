@@ -9,13 +9,13 @@ line checks are skipped, with the reason, when neither exists.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from _catalogue import resource as _resource
 from _seeds import line_numbers, seed_lines_or_skip
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,19 +99,6 @@ _COMMON = {
 def _words(text: str) -> set[str]:
     """Content words, compared on their first six letters ('safeguarding' ~ 'safeguard')."""
     return {w[:6] for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _COMMON}
-
-
-def _resource(name: str) -> dict:
-    package = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
-    return {r["name"]: r for r in package["resources"]}[name]
-
-
-@pytest.fixture(scope="module")
-def load():
-    """``helpers.load_dataset`` on the course catalogue (types, categories, keys checked)."""
-    from helpers import datasets
-
-    yield datasets.load_dataset
 
 
 # --------------------------------------------------------------------------- all nine

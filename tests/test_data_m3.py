@@ -8,11 +8,11 @@ each CSV against its resource: types, categories and keys.
 from __future__ import annotations
 
 import importlib.util
-import json
 import re
 from pathlib import Path
 
 import pytest
+from _catalogue import resource as _fragment
 from _seeds import seeds_dir
 
 REPO = Path(__file__).resolve().parents[1]
@@ -23,20 +23,6 @@ M3_DATASETS = [
     "mha_detention_rates_ethnicity",
     "mha_detentions_england",
 ]
-
-
-def _fragment(name: str) -> dict:
-    """The dataset's resource in the course catalogue."""
-    package = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
-    return {r["name"]: r for r in package["resources"]}[name]
-
-
-@pytest.fixture(scope="module")
-def load():
-    """``load_dataset`` on the course catalogue (types, categories, keys checked)."""
-    from helpers import datasets
-
-    yield datasets.load_dataset
 
 
 # --------------------------------------------------------------------------- every M3 dataset

@@ -199,6 +199,20 @@ def visible_text(widget: Any) -> str:
     return "\n".join(part for part in out if part and part.strip())
 
 
+def button(text: str, tooltip: str, css: str, primary: bool = False) -> Any:
+    """A labelled, keyboard-focusable button with a stable CSS class for tests and styling."""
+    import ipywidgets as widgets
+
+    made = widgets.Button(
+        description=text,
+        tooltip=tooltip,
+        button_style="primary" if primary else "",
+        layout=widgets.Layout(width="auto"),
+    )
+    made.add_class(css)
+    return made
+
+
 def style_widget() -> Any:
     """The ``<style>`` block as a widget (put it first in a view's box)."""
     import ipywidgets as widgets

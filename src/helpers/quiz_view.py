@@ -23,6 +23,7 @@ import ipywidgets as widgets
 from helpers._widgets_style import (
     BASE_CLASS,
     SEMINAR_CLASS,
+    button,
     esc,
     focus,
     markdown_to_html,
@@ -103,16 +104,7 @@ class QuizView:
 
     # ------------------------------------------------------------------ building blocks
 
-    @staticmethod
-    def _button(text: str, tooltip: str, css: str, primary: bool = False) -> widgets.Button:
-        button = widgets.Button(
-            description=text,
-            tooltip=tooltip,
-            button_style="primary" if primary else "",
-            layout=widgets.Layout(width="auto"),
-        )
-        button.add_class(css)
-        return button
+    _button = staticmethod(button)
 
     def _header_html(self) -> str:
         parts = [f"<h3>{esc(self.quiz.title)}</h3>"]

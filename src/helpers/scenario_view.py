@@ -45,7 +45,9 @@ from helpers._widgets_style import (
     style_widget,
     visible_text,
 )
+from helpers._widgets_style import button as _button
 from helpers.scenarios import Scenario, Session, load_scenario
+from helpers.traces import trace_path
 
 __all__ = ["ScenarioView", "play_scenario", "trace_file"]
 
@@ -57,20 +59,8 @@ def _letter(index: int) -> str:
     return _LETTERS[index] if index < len(_LETTERS) else str(index + 1)
 
 
-def trace_file(scenario_id: str, folder: str | Path = ".") -> Path:
-    """Where ``save_trace`` keeps the trace of ``scenario_id`` (docs/scenario-format.md)."""
-    return Path(folder) / f"mhsw-trace-{scenario_id}.json"
-
-
-def _button(text: str, tooltip: str, css: str, primary: bool = False) -> widgets.Button:
-    button = widgets.Button(
-        description=text,
-        tooltip=tooltip,
-        button_style="primary" if primary else "",
-        layout=widgets.Layout(width="auto"),
-    )
-    button.add_class(css)
-    return button
+# Where ``save_trace`` keeps a scenario's trace (one definition, in helpers.traces).
+trace_file = trace_path
 
 
 def _law_text(refs) -> str:

@@ -14,6 +14,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from helpers.traces import trace_path
+
 # Answers for the sample assignment (grade_id -> source).
 SAMPLE_CORRECT = {
     "q1-answer": 'q1_total = answers.loc[answers["question"] == "Q1", "answers"].sum()',
@@ -208,7 +210,5 @@ def make_class(
         else:
             nbformat.write(nb, target)
         if trace is not None:
-            (folder / f"mhsw-trace-{scenario_id}.json").write_text(
-                json.dumps(trace), encoding="utf-8"
-            )
+            trace_path(scenario_id, folder).write_text(json.dumps(trace), encoding="utf-8")
         (folder / "timestamp.txt").write_text("2026-11-20 12:00:00.000000 UTC", encoding="utf-8")

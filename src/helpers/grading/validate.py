@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.grading._course import add_course_argument
+from helpers.traces import trace_path
 
 __all__ = ["CheckReport", "Finding", "check_my_work", "check_notebook"]
 
@@ -277,7 +278,7 @@ def _is_placeholder(cell: Any) -> bool:
 
 def _traces(path: Path, ref: dict, report: CheckReport) -> None:
     for scenario_id in ref.get("traces", []):
-        trace = path.parent / f"mhsw-trace-{scenario_id}.json"
+        trace = trace_path(scenario_id, path.parent)
         if not trace.is_file():
             report.problems.append(
                 Finding(
