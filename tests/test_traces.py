@@ -189,6 +189,35 @@ def test_can_outcomes_be_scored_differently(scenario):
     assert (result.ending_points, result.max_points) == (2, 5)
 
 
+def _path_to(scenario, outcome: str) -> tuple[int, ...]:
+    """The shortest list of choices that reaches an ending with ``outcome``."""
+    queue: list[tuple[int, ...]] = [()]
+    while queue:
+        choices = queue.pop(0)
+        session = play(scenario, choices)
+        if session.ending is not None:
+            if session.ending.outcome == outcome:
+                return choices
+            continue
+        queue += [choices + (index,) for index, _ in session.available_choices()]
+    raise AssertionError(f"no path reaches an ending with outcome {outcome!r}")
+
+
+@pytest.mark.parametrize("outcome", ["unsafe", "unlawful"])
+def test_can_an_unsafe_or_unlawful_path_never_earn_most_of_the_case_marks(scenario, outcome):
+    trace = play(scenario, _path_to(scenario, outcome)).trace()
+    result = score_trace(trace, scenario, points_for_ending=2, points_per_rationale=3)
+    assert result.points <= 0.25 * result.max_points
+    assert any("capped" in reason and "tutor" in reason for reason in result.reasons)
+
+
+def test_is_a_poor_but_lawful_ending_not_capped(scenario):
+    trace = play(scenario, _path_to(scenario, "poor")).trace()
+    result = score_trace(trace, scenario)
+    assert result.points == result.ending_points + result.rationale_points
+    assert not any("capped" in reason for reason in result.reasons)
+
+
 def test_does_an_unfinished_trace_score_no_ending_points(scenario):
     result = score_trace(play(scenario, (0, 0)).trace(), scenario)
     assert result.points == 0 and "not finished" in result.reasons[0]

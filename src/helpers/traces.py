@@ -19,6 +19,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 TRACE_FORMAT = "mhsw-trace/1"
 DEFENSIBLE_OUTCOMES = ("good", "acceptable")
+#: Endings that no number of written words may redeem: their case marks are capped.
+CAPPED_OUTCOMES = ("unsafe", "unlawful")
 
 
 def trace_path(scenario_id: str, folder: str | Path = ".") -> Path:
@@ -207,6 +209,7 @@ def score_trace(
     points_for_ending: float | dict[str, float] = 2,
     points_per_rationale: float = 1,
     min_words: int = 15,
+    cap_unsafe: float = 0.25,
 ) -> TraceScore:
     """Score a trace for a graded test cell.
 
@@ -215,6 +218,10 @@ def score_trace(
       score outcomes differently.
     - **Rationales:** ``points_per_rationale`` for every decision made at a node that asks for
       a rationale, when the rationale has at least ``min_words`` words.
+    - **Cap:** a path that ends ``unsafe`` or ``unlawful`` earns at most ``cap_unsafe`` of the
+      best possible points on that path (a quarter by default), however many words its
+      rationales have: an unsafe path never earns most of the case marks. Whether its written
+      reasoning shows learning is for the tutor to judge in the written questions.
     - The trace is replayed against the scenario first, so a trace that was edited by hand, or
       belongs to another scenario, raises ``ValueError`` instead of scoring.
 
@@ -259,9 +266,19 @@ def score_trace(
             )
     reasons.append(f"{rationale_points:g} point(s) for rationales")
     best_ending = max(table.values(), default=0)
+    max_points = float(best_ending) + asked * points_per_rationale
+    points = ending_points + rationale_points
+    if ending is not None and ending.outcome in CAPPED_OUTCOMES:
+        cap = round(cap_unsafe * max_points, 2)
+        if points > cap:
+            reasons.append(
+                f"this path ends {ending.outcome}, so the case marks are capped at {cap:g} of "
+                f"{max_points:g}: your tutor judges the reasoning in your written answers"
+            )
+            points = cap
     return TraceScore(
-        points=ending_points + rationale_points,
-        max_points=float(best_ending) + asked * points_per_rationale,
+        points=points,
+        max_points=max_points,
         ending_points=ending_points,
         rationale_points=rationale_points,
         reasons=tuple(reasons),
