@@ -38,6 +38,8 @@ _EXPORTS: dict[str, str] = {
     "trace_summary": "helpers.traces",
     "score_trace": "helpers.traces",
     "validate_trace": "helpers.traces",
+    # class debrief (seminars)
+    "class_debrief": "helpers.debrief_view",
     # quizzes
     "load_quiz": "helpers.quizzes",
     "play_quiz": "helpers.quiz_view",

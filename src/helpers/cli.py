@@ -24,6 +24,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "grade": ("helpers.grading.grade", "autograde every submission of an assignment"),
     "feedback": ("helpers.grading.feedback", "write feedback files for an assignment"),
     "export": ("helpers.grading.export", "export marks for a VLE (csv, moodle, canvas)"),
+    "debrief": ("helpers.debrief", "report what a class did in a scenario, from their traces"),
 }
 
 
