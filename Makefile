@@ -10,12 +10,13 @@ PORT   ?= 8888
 # JupyterLab refuses to run as root unless told; containers and CI often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test setup check release clean help
+.PHONY: lab test setup check release site clean help
 
 help:
 	@echo "make lab    set up .venv/ and open the course in JupyterLab"
 	@echo "make test   set up .venv/ and run every test (units, content, notebooks, grading, browser)"
 	@echo "make check  check all course content (mhsw check)"
+	@echo "make site   build the course website into build/site/ (offline)"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -37,6 +38,10 @@ check: setup
 
 release: setup
 	$(BIN)/mhsw release
+
+# The website: every notebook executed, case files, quizzes, dataset catalogue. Needs no network.
+site: setup
+	$(BIN)/python -m helpers.site -o build/site
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
