@@ -47,8 +47,18 @@ def main() -> int:
         make_class(work_path / "submitted", args.n)
         made = time.perf_counter() - started
         report = work_path / "report.html"
-        command = [sys.executable, "-m", "helpers", "debrief", str(SCENARIO), "--traces",
-                   str(work_path / "submitted"), "-o", str(report), "--rationales"]
+        command = [
+            sys.executable,
+            "-m",
+            "helpers",
+            "debrief",
+            str(SCENARIO),
+            "--traces",
+            str(work_path / "submitted"),
+            "-o",
+            str(report),
+            "--rationales",
+        ]
         started = time.perf_counter()
         subprocess.run(command, check=True, capture_output=True)
         took = time.perf_counter() - started

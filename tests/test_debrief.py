@@ -83,8 +83,10 @@ def class_folder(scenario, tmp_path_factory):
     with zipfile.ZipFile(root / "vle-download.zip", "w") as archive:
         for seed in (201, 202):
             trace = random_walk(scenario, seed).trace()
-            archive.writestr(f"Learner {seed}_{seed}_assignsubmission_file_/mhsw-trace-"
-                             f"{scenario.id}.json", json.dumps(trace))
+            archive.writestr(
+                f"Learner {seed}_{seed}_assignsubmission_file_/mhsw-trace-{scenario.id}.json",
+                json.dumps(trace),
+            )
             played.append(trace)
     other = Session(load_scenario(OTHER))
     save_trace(other.trace(), root / "wrong-case")
@@ -124,11 +126,22 @@ def test_do_the_counts_match_what_the_class_played(scenario, class_folder):
 def test_does_the_report_name_no_learner_file_or_folder(scenario, class_folder, tmp_path):
     root, _ = class_folder
     report = tmp_path / "report.html"
-    assert mhsw(["debrief", str(FIXTURE), "--traces", str(root), "-o", str(report),
-                 "--rationales"]) == 0
+    assert (
+        mhsw(["debrief", str(FIXTURE), "--traces", str(root), "-o", str(report), "--rationales"])
+        == 0
+    )
     html = report.read_text("utf-8")
-    for secret in ("student-", "surname", "Learner 201", "assignsubmission", "only-notebook",
-                   "jo.bloggs", "07700900123", "mhsw-trace-", str(root)):
+    for secret in (
+        "student-",
+        "surname",
+        "Learner 201",
+        "assignsubmission",
+        "only-notebook",
+        "jo.bloggs",
+        "07700900123",
+        "mhsw-trace-",
+        str(root),
+    ):
         assert secret not in html, secret
     assert "[removed]" in html  # the rationale excerpts were kept, without their identifiers
 
@@ -195,8 +208,16 @@ def test_does_an_excerpt_drop_contact_details_and_keep_it_short():
 
 
 def test_does_a_missing_folder_get_a_clear_message(scenario, tmp_path, capsys):
-    code = mhsw(["debrief", str(FIXTURE), "--traces", str(tmp_path / "nowhere"),
-                 "-o", str(tmp_path / "r.html")])
+    code = mhsw(
+        [
+            "debrief",
+            str(FIXTURE),
+            "--traces",
+            str(tmp_path / "nowhere"),
+            "-o",
+            str(tmp_path / "r.html"),
+        ]
+    )
     assert code == 1
     assert "no such folder or file" in capsys.readouterr().err
 
@@ -235,8 +256,14 @@ def browser_page():
     pytest.importorskip("axe_playwright_python", reason="pip install axe-playwright-python")
     from playwright.sync_api import sync_playwright
 
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"]
+    args = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(chromium), args=args)
         try:
@@ -251,10 +278,16 @@ def test_does_the_report_pass_an_axe_check(scenario, class_folder, tmp_path, bro
 
     root, _ = class_folder
     report = tmp_path / "report.html"
-    report.write_text(render_html(summarise(scenario, gather_traces(root, scenario),
-                                            rationales=True, min_count=3)), "utf-8")
+    report.write_text(
+        render_html(
+            summarise(scenario, gather_traces(root, scenario), rationales=True, min_count=3)
+        ),
+        "utf-8",
+    )
     browser_page.goto(report.as_uri())
-    results = Axe().run(browser_page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa",
-                                                          "wcag22aa", "best-practice"]})
+    results = Axe().run(
+        browser_page,
+        options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa", "best-practice"]},
+    )
     violations = results.response["violations"]
     assert violations == [], [(v["id"], v["help"]) for v in violations]

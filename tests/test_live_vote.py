@@ -122,14 +122,20 @@ def _need_accounts() -> None:
 def accounts():
     _need_accounts()
     for name in STUDENTS:
-        subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", name],
-                       capture_output=True)  # already there from an earlier run is fine
+        subprocess.run(
+            ["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", name],
+            capture_output=True,
+        )  # already there from an earlier run is fine
     yield STUDENTS
 
 
 def _as(user: str, code: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["runuser", "-u", user, "--", PYTHON, "-c", code],
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        ["runuser", "-u", user, "--", PYTHON, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_do_accounts_vote_once_each_and_never_read_each_others_votes(accounts):
@@ -147,12 +153,21 @@ def test_do_accounts_vote_once_each_and_never_read_each_others_votes(accounts):
         )
         processes = [
             subprocess.Popen(
-                ["runuser", "-u", user, "--", PYTHON, "-c", load
-                 + f"v = lv.Voter({str(folder)!r}, {SCENARIO_ID!r})\n"
-                 f"assert v.cast('referral', 1, {number})\n"
-                 # a second file from the same account must not add a vote
-                 f"assert lv.Voter({str(folder)!r}, {SCENARIO_ID!r}).cast('referral', 1, 2)\n"],
-                stderr=subprocess.PIPE, text=True)
+                [
+                    "runuser",
+                    "-u",
+                    user,
+                    "--",
+                    PYTHON,
+                    "-c",
+                    load + f"v = lv.Voter({str(folder)!r}, {SCENARIO_ID!r})\n"
+                    f"assert v.cast('referral', 1, {number})\n"
+                    # a second file from the same account must not add a vote
+                    f"assert lv.Voter({str(folder)!r}, {SCENARIO_ID!r}).cast('referral', 1, 2)\n",
+                ],
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             for number, user in enumerate(accounts)
         ]
         for process in processes:
@@ -164,15 +179,21 @@ def test_do_accounts_vote_once_each_and_never_read_each_others_votes(accounts):
         assert len(files) == 6
         other = files[0]
         owner = other.stat().st_uid
-        reader = next(u for u in accounts if int(
-            subprocess.run(["id", "-u", u], capture_output=True, text=True).stdout) != owner)
+        reader = next(
+            u
+            for u in accounts
+            if int(subprocess.run(["id", "-u", u], capture_output=True, text=True).stdout) != owner
+        )
         tried = _as(reader, f"open({str(other)!r}).read()")
         assert tried.returncode != 0 and "Permission denied" in tried.stderr
         listed = _as(reader, f"import os; os.listdir({str(round_folder)!r})")
         assert listed.returncode != 0 and "Permission denied" in listed.stderr
         mine = round_folder / ".forged.json"
-        replaced = _as(reader, f"open({str(mine)!r}, 'w').write('{{}}'); "
-                               f"import os; os.replace({str(mine)!r}, {str(other)!r})")
+        replaced = _as(
+            reader,
+            f"open({str(mine)!r}, 'w').write('{{}}'); "
+            f"import os; os.replace({str(mine)!r}, {str(other)!r})",
+        )
         assert replaced.returncode != 0 and "Operation not permitted" in replaced.stderr
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -4,7 +4,6 @@ loaded from outside the site; links resolve; the build needs no network; pages p
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -36,7 +35,12 @@ def site(tmp_path_factory) -> Path:
     pytest.importorskip("myst_nb", reason="the website needs: pip install -e '.[site]'")
     out = tmp_path_factory.mktemp("site") / "site"
     command = _offline_prefix() + [
-        sys.executable, "-m", "helpers.site", "--no-execute", "-o", str(out)
+        sys.executable,
+        "-m",
+        "helpers.site",
+        "--no-execute",
+        "-o",
+        str(out),
     ]
     result = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -130,7 +134,9 @@ def test_does_a_case_file_show_every_decision_and_ending(site):
         for item in list(scenario.nodes.values()) + list(scenario.endings.values()):
             title = item.title.replace("&", "&amp;").replace("'", "&#8217;")
             assert title.split(":")[0].replace("'", "&#8217;") in text or item.id in text, (
-                path.name, item.id)
+                path.name,
+                item.id,
+            )
         assert "Content note" in text and "Debrief" in text
 
 
@@ -168,7 +174,7 @@ def test_does_executing_a_notebook_for_the_site_keep_its_outputs_and_drop_widget
         nbformat.v4.new_code_cell("print('figures: 43,361')"),
         nbformat.v4.new_code_cell(
             "import ipywidgets\n"
-            "# play_scenario(\"scenarios/case.yaml\") would show this\n"
+            '# play_scenario("scenarios/case.yaml") would show this\n'
             "ipywidgets.Button(description='Start')"
         ),
     ]
@@ -196,24 +202,37 @@ def test_does_every_site_page_pass_axe(site):
 
     axe = Axe()
     failures = {}
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"]
+    args = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(chromium), args=args)
         try:
             page = browser.new_page()
             # nothing may be fetched from outside the site while the pages are read
-            page.route("**/*", lambda route: route.abort()
-                       if not route.request.url.startswith("file:") else route.continue_())
+            page.route(
+                "**/*",
+                lambda route: (
+                    route.abort()
+                    if not route.request.url.startswith("file:")
+                    else route.continue_()
+                ),
+            )
             for html in _pages(site):
                 if 'http-equiv="refresh"' in html.read_text("utf-8"):
                     continue  # the redirect from index.html to the course index
                 page.goto(html.as_uri())
-                result = axe.run(page, options={"runOnly": [
-                    "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]})
+                result = axe.run(
+                    page,
+                    options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+                )
                 for violation in result.response["violations"]:
-                    failures.setdefault(violation["id"], []).append(
-                        str(html.relative_to(site)))
+                    failures.setdefault(violation["id"], []).append(str(html.relative_to(site)))
         finally:
             browser.close()
     assert failures == {}, {k: v[:5] for k, v in failures.items()}

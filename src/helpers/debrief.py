@@ -196,9 +196,11 @@ def gather_traces(paths: str | Path | list[str | Path], scenario: Scenario) -> C
                 try:
                     Session.resume(scenario, trace)
                 except ValueError:
-                    result.refused["other-version" if trace["scenario"].get("sha256") != (
-                        scenario.sha256
-                    ) else "damaged"] += 1
+                    result.refused[
+                        "other-version"
+                        if trace["scenario"].get("sha256") != (scenario.sha256)
+                        else "damaged"
+                    ] += 1
                     continue
                 seen.add(key)
                 result.accepted.append(trace)
@@ -419,9 +421,11 @@ def _node_order(scenario: Scenario) -> list[str]:
             continue
         order.append(node_id)
         for choice in scenario.nodes[node_id].choices:
-            targets = [choice.target] if isinstance(choice.target, str) else [
-                route.goto for route in choice.target
-            ]
+            targets = (
+                [choice.target]
+                if isinstance(choice.target, str)
+                else [route.goto for route in choice.target]
+            )
             queue.extend(targets)
     order += [key for key in scenario.nodes if key not in order]
     return order

@@ -135,7 +135,7 @@ def _endings(debrief: Debrief) -> list[str]:
     total = debrief.finished
     rows = [
         "<tr>"
-        f"<th scope=\"row\">{escape(e.title)}</th>"
+        f'<th scope="row">{escape(e.title)}</th>'
         f"<td>{escape(e.outcome)}"
         + (' <span class="tag">path held up</span>' if e.ending_id == debrief.model_ending else "")
         + "</td>"

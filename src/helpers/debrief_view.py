@@ -48,17 +48,31 @@ def decision_chart(debrief: Debrief, number: int) -> Figure:
     ax.invert_yaxis()
     for bar, count, hide in zip(bars, counts, hidden, strict=True):
         text = f"fewer than {debrief.min_count}" if hide else str(count)
-        ax.text(bar.get_width() + 0.1, bar.get_y() + bar.get_height() / 2, text,
-                va="center", fontsize=14)
+        ax.text(
+            bar.get_width() + 0.1,
+            bar.get_y() + bar.get_height() / 2,
+            text,
+            va="center",
+            fontsize=14,
+        )
     ax.set_xlabel("learners who chose it (number)", fontsize=13)
-    ax.set_title(f"{number}. {decision.title}: reached by {debrief.shown(decision.reached)}",
-                 fontsize=16, loc="left")
+    ax.set_title(
+        f"{number}. {decision.title}: reached by {debrief.shown(decision.reached)}",
+        fontsize=16,
+        loc="left",
+    )
     ax.set_xlim(0, max(shown + [1]) * 1.25)
     ax.spines[["top", "right"]].set_visible(False)
     ax.xaxis.get_major_locator().set_params(integer=True)
     if any(on_path):
-        ax.text(0, -0.12, "Dark, hatched bar: the option on the path held up.",
-                transform=ax.transAxes, fontsize=11, va="top")
+        ax.text(
+            0,
+            -0.12,
+            "Dark, hatched bar: the option on the path held up.",
+            transform=ax.transAxes,
+            fontsize=11,
+            va="top",
+        )
     return figure
 
 

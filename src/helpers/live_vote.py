@@ -99,8 +99,13 @@ class LiveVote:
     def _save(self, state: VoteState) -> VoteState:
         self.root.mkdir(parents=True, exist_ok=True)
         os.chmod(self.root, 0o755)
-        data = {"round": state.round, "node": state.node, "visit": state.visit,
-                "revealed": state.revealed, "updated_at": _now()}
+        data = {
+            "round": state.round,
+            "node": state.node,
+            "visit": state.visit,
+            "revealed": state.revealed,
+            "updated_at": _now(),
+        }
         _write_atomically(self.state_path, data, 0o644)
         return state
 
@@ -178,7 +183,9 @@ def read_state(folder: str | Path, scenario_id: str) -> VoteState | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return VoteState(
-            str(data["round"]), data.get("node"), int(data.get("visit", 1)),
+            str(data["round"]),
+            data.get("node"),
+            int(data.get("visit", 1)),
             bool(data.get("revealed")),
         )
     except (OSError, ValueError, KeyError, TypeError):

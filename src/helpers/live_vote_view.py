@@ -39,29 +39,36 @@ class LiveVotePanel:
         self.visit = widgets.BoundedIntText(value=1, min=1, max=20, description="Visit")
         self.decision.style.description_width = "initial"
         self.visit.style.description_width = "initial"
-        self.open_button = button("Open vote", "Let the class vote on this decision",
-                                  "mhsw-vote-open", primary=True)
+        self.open_button = button(
+            "Open vote", "Let the class vote on this decision", "mhsw-vote-open", primary=True
+        )
         self.close_button = button("Close vote", "Stop taking votes", "mhsw-vote-close")
-        self.reveal_button = button("Reveal results", "Show what the class chose",
-                                    "mhsw-vote-reveal")
-        self.reset_button = button("New round", "Start afresh for the next group",
-                                   "mhsw-vote-reset")
+        self.reveal_button = button(
+            "Reveal results", "Show what the class chose", "mhsw-vote-reveal"
+        )
+        self.reset_button = button(
+            "New round", "Start afresh for the next group", "mhsw-vote-reset"
+        )
         self.status = widgets.HTML()
         self.results = widgets.HTML()
         self.open_button.on_click(lambda _: self.open())
         self.close_button.on_click(lambda _: self.close())
         self.reveal_button.on_click(lambda _: self.reveal())
         self.reset_button.on_click(lambda _: self.reset())
-        controls = widgets.HBox([self.open_button, self.close_button, self.reveal_button,
-                                 self.reset_button], layout=widgets.Layout(flex_flow="row wrap"))
-        self.widget = widgets.VBox([
-            style_widget(),
-            widgets.HTML(f"<h3>Live vote: {esc(scenario.title)}</h3>"),
-            widgets.HBox([self.decision, self.visit]),
-            controls,
-            self.status,
-            self.results,
-        ])
+        controls = widgets.HBox(
+            [self.open_button, self.close_button, self.reveal_button, self.reset_button],
+            layout=widgets.Layout(flex_flow="row wrap"),
+        )
+        self.widget = widgets.VBox(
+            [
+                style_widget(),
+                widgets.HTML(f"<h3>Live vote: {esc(scenario.title)}</h3>"),
+                widgets.HBox([self.decision, self.visit]),
+                controls,
+                self.status,
+                self.results,
+            ]
+        )
         self.widget.add_class(BASE_CLASS)
         if seminar:
             self.widget.add_class(SEMINAR_CLASS)
@@ -158,11 +165,13 @@ def live_vote_panel(
 
     folder = folder or seminar_folder()
     if folder is None:
-        display(Markdown(
-            "**Live voting needs a shared seminar folder**, which a course JupyterHub provides "
-            "(`MHSW_SEMINAR_DIR`). Here, use seminar mode's vote boxes to count hands: "
-            "`play_scenario(..., seminar=True)`."
-        ))
+        display(
+            Markdown(
+                "**Live voting needs a shared seminar folder**, which a course JupyterHub provides "
+                "(`MHSW_SEMINAR_DIR`). Here, use seminar mode's vote boxes to count hands: "
+                "`play_scenario(..., seminar=True)`."
+            )
+        )
         return None
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)

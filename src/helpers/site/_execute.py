@@ -79,7 +79,10 @@ def sanitise(notebook: Any, notebook_path: Path, site_root: Path, pages: dict[st
 
 
 def execute_all(
-    notebooks: list[Path], site_root: Path, pages: dict[str, str], jobs: int = 2,
+    notebooks: list[Path],
+    site_root: Path,
+    pages: dict[str, str],
+    jobs: int = 2,
     timeout: int = 300,
 ) -> list[str]:
     """Execute each notebook in its own folder and sanitise it; returns problems (one a line)."""
@@ -88,7 +91,9 @@ def execute_all(
     def run(path: Path) -> str | None:
         notebook = nbformat.read(path, as_version=4)
         client = NotebookClient(
-            notebook, timeout=timeout, kernel_name="python3",
+            notebook,
+            timeout=timeout,
+            kernel_name="python3",
             resources={"metadata": {"path": str(path.parent)}},
         )
         try:

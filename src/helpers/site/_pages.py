@@ -76,7 +76,13 @@ def case_file(scenario: Any) -> str:
     lines += ["## Decisions", ""]
     for number, node_id in enumerate(_node_order(scenario), start=1):
         node = scenario.nodes[node_id]
-        lines += [f"({scenario.id}-{node_id})=", f"### {number}. {node.title}", "", node.text.strip(), ""]
+        lines += [
+            f"({scenario.id}-{node_id})=",
+            f"### {number}. {node.title}",
+            "",
+            node.text.strip(),
+            "",
+        ]
         for extra in node.conditional_text:
             lines += [f"*Shown only when {escape(extra.when)}:* {extra.text.strip()}", ""]
         if node.rationale:
@@ -102,7 +108,9 @@ def case_file(scenario: Any) -> str:
         lines.append("")
     lines += ["## Endings", ""]
     for ending in scenario.endings.values():
-        score = f", score {ending.score} of {scenario.max_score}" if ending.score is not None else ""
+        score = (
+            f", score {ending.score} of {scenario.max_score}" if ending.score is not None else ""
+        )
         lines += [
             f"({scenario.id}-{ending.id})=",
             f"### {ending.title}",
@@ -127,7 +135,9 @@ def _target_link(scenario: Any, target: str) -> str:
 
 
 def quiz_page(quiz: Any) -> str:
-    title = quiz.title if quiz.title.lower().startswith("self-check") else f"Self-check: {quiz.title}"
+    title = (
+        quiz.title if quiz.title.lower().startswith("self-check") else f"Self-check: {quiz.title}"
+    )
     lines = [f"# {title}", ""]
     if quiz.description:
         lines += [quiz.description.strip(), ""]
@@ -139,14 +149,18 @@ def quiz_page(quiz: Any) -> str:
     for number, question in enumerate(quiz.questions, start=1):
         kind = "Choose one." if question.type == "single" else "Choose all that apply."
         lines += [f"## Question {number}", "", question.text.strip(), "", f"*{kind}*", ""]
-        lines += [f"{chr(65 + i)}. {option.text.strip()}" for i, option in enumerate(question.options)]
+        lines += [
+            f"{chr(65 + i)}. {option.text.strip()}" for i, option in enumerate(question.options)
+        ]
         items = "".join(
             f"<li><p><strong>{chr(65 + i)}: {'correct' if option.correct else 'not correct'}."
             f"</strong> {escape(' '.join(option.feedback.split()))}</p></li>"
             for i, option in enumerate(question.options)
         )
         explanation = (
-            f"<p>{escape(' '.join(question.explanation.split()))}</p>" if question.explanation else ""
+            f"<p>{escape(' '.join(question.explanation.split()))}</p>"
+            if question.explanation
+            else ""
         )
         lines += [
             "",
@@ -189,19 +203,25 @@ def dataset_page(resource: dict[str, Any]) -> str:
     lines += [
         f'<p><a href="../data/{escape(resource["path"])}" download>Download '
         f"{escape(resource['path'])}</a> (CSV, UTF-8). In a notebook: "
-        f"<code>load_dataset(\"{escape(name)}\")</code>.</p>",
+        f'<code>load_dataset("{escape(name)}")</code>.</p>',
         "",
         "## Sources",
         "",
     ]
     for source in resource.get("sources", []):
-        parts = [source.get("publisher"), str(source.get("year", "")).strip() or None,
-                 f"*{source['title']}*" if source.get("title") else None, source.get("section")]
+        parts = [
+            source.get("publisher"),
+            str(source.get("year", "")).strip() or None,
+            f"*{source['title']}*" if source.get("title") else None,
+            source.get("section"),
+        ]
         text = ", ".join(p for p in parts if p)
         if source.get("path"):
             text += f" <{source['path']}>"
         lines.append(f"- {text}")
-    licences = ", ".join(item.get("title") or item.get("name", "") for item in resource.get("licenses", []))
+    licences = ", ".join(
+        item.get("title") or item.get("name", "") for item in resource.get("licenses", [])
+    )
     if licences:
         lines += ["", f"**Licence:** {licences}."]
     if resource.get("synthetic"):
@@ -213,12 +233,14 @@ def dataset_page(resource: dict[str, Any]) -> str:
     rows = []
     for field in resource.get("schema", {}).get("fields", []):
         values = field.get("categories") or field.get("constraints", {}).get("enum") or []
-        shown = ", ".join(str(v if not isinstance(v, dict) else v.get("label", v.get("value")))
-                          for v in values[:12])
+        shown = ", ".join(
+            str(v if not isinstance(v, dict) else v.get("label", v.get("value")))
+            for v in values[:12]
+        )
         if len(values) > 12:
             shown += f", … ({len(values)} in all)"
         rows.append(
-            f"<tr><th scope=\"row\"><code>{escape(field['name'])}</code></th>"
+            f'<tr><th scope="row"><code>{escape(field["name"])}</code></th>'
             f"<td>{escape(field.get('type', ''))}</td>"
             f"<td>{escape(field.get('description', ''))}"
             + (f"<br><em>Values:</em> {escape(shown)}" if shown else "")
@@ -248,7 +270,7 @@ def catalogue_page(package: dict[str, Any]) -> str:
     ]
     for resource in package["resources"]:
         lines.append(
-            f"<tr><th scope=\"row\"><a href=\"{escape(resource['name'])}.html\">"
+            f'<tr><th scope="row"><a href="{escape(resource["name"])}.html">'
             f"{escape(resource['name'])}</a></th><td>{escape(resource.get('title', ''))}</td>"
             f"<td>{escape(', '.join(resource.get('modules', [])))}</td></tr>"
         )

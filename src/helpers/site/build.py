@@ -12,7 +12,7 @@ from pathlib import Path
 from helpers.site import _pages
 from helpers.site._execute import execute_all
 
-CONF = '''\
+CONF = """\
 # Sphinx configuration of the course website (written by helpers.site; do not edit here).
 project = "Mental health social work: an open Jupyter course"
 author = "MHSW course authors"
@@ -45,7 +45,7 @@ html_last_updated_fmt = None
 # The course has no mathematics; a page that had some would load this local, empty file rather
 # than MathJax from a CDN.
 mathjax_path = "no-math.js"
-'''
+"""
 
 CSS = """
 /* course additions: readable notes in place of widgets, visible focus, captions */
@@ -78,14 +78,20 @@ def stage(repo: Path, staging: Path) -> tuple[list[Path], dict[str, str], list[s
 
     if staging.exists():
         shutil.rmtree(staging)
-    shutil.copytree(repo / "course", staging, ignore=shutil.ignore_patterns(
-        ".ipynb_checkpoints", "mhsw-trace-*.json", "__pycache__", "local.yaml"))
+    shutil.copytree(
+        repo / "course",
+        staging,
+        ignore=shutil.ignore_patterns(
+            ".ipynb_checkpoints", "mhsw-trace-*.json", "__pycache__", "local.yaml"
+        ),
+    )
     (staging / "_static").mkdir()
     (staging / "_static" / "course.css").write_text(CSS, encoding="utf-8")
     (staging / "_static" / "no-math.js").write_text("", encoding="utf-8")
     extra = staging / "_extra"
-    shutil.copytree(repo / "data", extra / "data", ignore=shutil.ignore_patterns(
-        "scripts", "README.md"))
+    shutil.copytree(
+        repo / "data", extra / "data", ignore=shutil.ignore_patterns("scripts", "README.md")
+    )
     (extra / "index.html").write_text(REDIRECT, encoding="utf-8")
 
     pages: dict[str, str] = {}
@@ -124,13 +130,17 @@ def stage(repo: Path, staging: Path) -> tuple[list[Path], dict[str, str], list[s
     (staging / "datasets" / "index.md").write_text(_pages.catalogue_page(package), "utf-8")
     for resource in package["resources"]:
         (staging / "datasets" / f"{resource['name']}.md").write_text(
-            _pages.dataset_page(resource), "utf-8")
+            _pages.dataset_page(resource), "utf-8"
+        )
 
     for doc in ("accessibility.md",):
         if (repo / "docs" / doc).exists():
             shutil.copy2(repo / "docs" / doc, staging / doc)
-    loose = [f"{nb.parent.name}/{nb.stem}" for nb in sorted(staging.glob("*/*.ipynb"))
-             if not (nb.parent / "README.md").exists()]
+    loose = [
+        f"{nb.parent.name}/{nb.stem}"
+        for nb in sorted(staging.glob("*/*.ipynb"))
+        if not (nb.parent / "README.md").exists()
+    ]
     sections = loose + module_entries + ["datasets/index"]
     if (staging / "accessibility.md").exists():
         sections.append("accessibility")
@@ -172,7 +182,10 @@ def finish(output: Path) -> None:
 
 
 def build_site(
-    output: Path, repo: Path | None = None, execute: bool = True, jobs: int = 2,
+    output: Path,
+    repo: Path | None = None,
+    execute: bool = True,
+    jobs: int = 2,
     quiet: bool = True,
 ) -> dict[str, float | int | list[str]]:
     """Build the website into ``output``; returns figures and any notebook problems."""
@@ -189,8 +202,9 @@ def build_site(
     if execute:
         problems = execute_all(notebooks, staging, pages, jobs=jobs)
     else:
-        from helpers.site._execute import sanitise
         import nbformat
+
+        from helpers.site._execute import sanitise
 
         for path in notebooks:
             notebook = nbformat.read(path, as_version=4)
@@ -199,8 +213,18 @@ def build_site(
     executed = time.perf_counter() - started
     if output.exists():
         shutil.rmtree(output)
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-j", str(max(1, jobs)),
-               "-q", str(staging), str(output)]
+    command = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        "html",
+        "-j",
+        str(max(1, jobs)),
+        "-q",
+        str(staging),
+        str(output),
+    ]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError("Sphinx failed:\n" + (result.stderr or result.stdout)[-4000:])
