@@ -80,8 +80,8 @@ def test_does_each_m1_scenario_pass_the_checker(path):
 def test_is_the_first_contact_case_the_right_size():
     scenario = load_scenario(FIRST)
     assert 12 <= len(scenario.nodes) <= 14
-    assert 4 <= len(scenario.endings) <= 6
-    assert {"good", "acceptable", "poor", "unsafe"} <= {
+    assert 4 <= len(scenario.endings) <= 7
+    assert {"good", "acceptable", "poor", "unsafe", "unlawful"} <= {
         e.outcome for e in scenario.endings.values()
     }
     assert 3 <= sum(1 for n in scenario.nodes.values() if n.rationale) <= 5
@@ -261,6 +261,59 @@ def test_does_low_trust_lead_to_a_refused_assessment_that_can_still_end_acceptab
     assert session.ending.outcome == "acceptable"
 
 
+def test_is_donna_never_recorded_as_offered_an_assessment_nobody_offered():
+    """The refusal path once set `carer_identified` although nobody had told Donna of her rights."""
+    path = (
+        "Send the standard letter",
+        "Work through the trust",
+        "Ask her calmly",
+        "Leave it",
+        "Thank Donna",
+        "Give her the number",
+        "Make the case",
+        "Explain honestly",
+    )
+    session = play(FIRST, *path)
+    assert session.current.id == "refused-assessment"
+    assert not session.state["carer_identified"]
+    accept = [c for _, c in session.available_choices() if c.label.startswith("Accept")]
+    assert len(accept) == 1 and "tell Donna she has a right" in accept[0].label
+    for node in load_scenario(FIRST).nodes.values():
+        for choice in node.choices:
+            if choice.effects.set.get("carer_identified"):
+                assert "Donna" in choice.label and "assessment" in choice.label, (
+                    f"{node.id}: {choice.label!r} records an offer it does not make"
+                )
+                assert choice.when in (None, "not carer_identified"), node.id
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        # assessed against her refusal, where s11(2) did not allow it
+        ("Send the standard letter", "Work through the trust", "Ask her calmly", "Leave it",
+         "Thank Donna", "Give her the number", "Make the case", "Explain honestly",
+         "Carry out the assessment anyway", "Start from the presumption", "Offer a family group",
+         "Review with Shona"),
+        # turned away from an assessment on a guess about eligibility
+        (*CAREFUL_START, *CAREFUL_MIDDLE, "Tell her that as she manages",
+         "Start from the presumption", "Offer a family group", "Review with Shona"),
+    ],
+    ids=["refusal-overridden", "eligibility-guess"],
+)
+def test_does_an_unlawful_assessment_decision_end_unlawfully_and_score_little(path):
+    from helpers.traces import score_trace
+
+    session = play(FIRST, *path)
+    assert session.ending.id == "duty-not-followed"
+    assert session.ending.outcome == "unlawful"
+    assert sum(1 for s in session.steps if s["rationale"]) == 4  # every reason written in full
+    result = score_trace(session.trace(), FIRST)
+    assert round(4 * result.points / result.max_points, 2) <= 1.0, (
+        "an unlawful path must earn at most a quarter of the case marks"
+    )
+
+
 def test_does_a_child_protection_referral_on_diagnosis_alone_lose_shona():
     session = play(
         FIRST, *CAREFUL_START[:3], "Make a child protection referral", *CAREFUL_MIDDLE, *CAREFUL_END
@@ -333,7 +386,7 @@ def test_does_acting_behind_micks_back_cost_the_good_ending():
 def test_is_the_self_check_quiz_complete():
     assert lint_quiz(QUIZ) == []
     quiz = load_quiz(QUIZ)
-    assert 12 <= len(quiz.questions) <= 16
+    assert 12 <= len(quiz.questions) <= 18
     for question in quiz.questions:
         assert question.source.strip()
         assert all(option.feedback.strip() for option in question.options)
