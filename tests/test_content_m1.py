@@ -570,8 +570,17 @@ MARKING_GUIDE = REPO / "solutions" / ASSIGNMENT / "marking-guide.md"
 
 
 def markdown_of(path: Path) -> str:
+    """All cell text of a notebook, with line breaks and runs of spaces read as one space."""
     nbformat = pytest.importorskip("nbformat")
-    return "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
+    text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
+    return " ".join(text.split())
+
+
+def text_of(path: Path) -> str:
+    """A notebook's or a text file's words, with wrapped lines joined."""
+    if path.suffix == ".ipynb":
+        return markdown_of(path)
+    return " ".join(path.read_text(encoding="utf-8").split())
 
 
 def test_does_no_quiz_say_the_2006_respondents_were_not_individual_social_workers():
@@ -584,7 +593,7 @@ def test_does_no_quiz_say_the_2006_respondents_were_not_individual_social_worker
 
 @pytest.mark.parametrize("path", [QUIZ, *NOTEBOOKS], ids=lambda p: p.name)
 def test_are_the_development_centres_given_five_to_eight_answers_not_eight(path):
-    text = markdown_of(path) if path.suffix == ".ipynb" else path.read_text(encoding="utf-8")
+    text = text_of(path)
     assert "8 answers per question" not in text and "eight answers per question" not in text
     if "development centres" in text and "answers" in text and path.name.startswith("03"):
         assert "between 5 and 8 answers" in text and "78 in all" in text
@@ -596,7 +605,7 @@ def test_are_the_development_centres_given_five_to_eight_answers_not_eight(path)
     ids=lambda p: p.name,
 )
 def test_does_every_text_on_deprivation_of_liberty_give_the_2026_law(path):
-    text = markdown_of(path) if path.suffix == ".ipynb" else path.read_text(encoding="utf-8")
+    text = text_of(path)
     assert "[2026] UKSC 16" in text, f"{path.name}: name the Supreme Court's 2026 judgment"
     assert "Cheshire West" in text
     if path in (ACTIVITY, QUIZ, README, MODULE / "02-four-key-areas.ipynb"):
@@ -618,7 +627,7 @@ def test_is_the_acid_test_never_taught_as_current():
 def test_is_the_2013_framework_taught_as_a_superseded_draft(path):
     """Wherever areas A-D are taught or assessed, the text says they come from a draft that the
     2014 final paper (five areas, adding promoting recovery) replaced."""
-    text = markdown_of(path) if path.suffix == ".ipynb" else path.read_text(encoding="utf-8")
+    text = text_of(path)
     assert "draft" in text, f"{path.name}: say the key areas come from a consultation draft"
     assert "2014" in text, f"{path.name}: say when the final paper came out"
     assert re.search(r"recovery", text, re.IGNORECASE), f"{path.name}: name the fifth area"
