@@ -80,8 +80,8 @@ def test_does_each_m1_scenario_pass_the_checker(path):
 def test_is_the_first_contact_case_the_right_size():
     scenario = load_scenario(FIRST)
     assert 12 <= len(scenario.nodes) <= 14
-    assert 4 <= len(scenario.endings) <= 6
-    assert {"good", "acceptable", "poor", "unsafe"} <= {
+    assert 4 <= len(scenario.endings) <= 7
+    assert {"good", "acceptable", "poor", "unsafe", "unlawful"} <= {
         e.outcome for e in scenario.endings.values()
     }
     assert 3 <= sum(1 for n in scenario.nodes.values() if n.rationale) <= 5
@@ -261,6 +261,75 @@ def test_does_low_trust_lead_to_a_refused_assessment_that_can_still_end_acceptab
     assert session.ending.outcome == "acceptable"
 
 
+def test_is_donna_never_recorded_as_offered_an_assessment_nobody_offered():
+    """The refusal path once set `carer_identified` although nobody had told Donna of her rights."""
+    path = (
+        "Send the standard letter",
+        "Work through the trust",
+        "Ask her calmly",
+        "Leave it",
+        "Thank Donna",
+        "Give her the number",
+        "Make the case",
+        "Explain honestly",
+    )
+    session = play(FIRST, *path)
+    assert session.current.id == "refused-assessment"
+    assert not session.state["carer_identified"]
+    accept = [c for _, c in session.available_choices() if c.label.startswith("Accept")]
+    assert len(accept) == 1 and "tell Donna she has a right" in accept[0].label
+    for node in load_scenario(FIRST).nodes.values():
+        for choice in node.choices:
+            if choice.effects.set.get("carer_identified"):
+                assert "Donna" in choice.label and "assessment" in choice.label, (
+                    f"{node.id}: {choice.label!r} records an offer it does not make"
+                )
+                assert choice.when in (None, "not carer_identified"), node.id
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        # assessed against her refusal, where s11(2) did not allow it
+        (
+            "Send the standard letter",
+            "Work through the trust",
+            "Ask her calmly",
+            "Leave it",
+            "Thank Donna",
+            "Give her the number",
+            "Make the case",
+            "Explain honestly",
+            "Carry out the assessment anyway",
+            "Start from the presumption",
+            "Offer a family group",
+            "Review with Shona",
+        ),
+        # turned away from an assessment on a guess about eligibility
+        (
+            *CAREFUL_START,
+            *CAREFUL_MIDDLE,
+            "Tell her that as she manages",
+            "Start from the presumption",
+            "Offer a family group",
+            "Review with Shona",
+        ),
+    ],
+    ids=["refusal-overridden", "eligibility-guess"],
+)
+def test_does_an_unlawful_assessment_decision_end_unlawfully_and_score_little(path):
+    from helpers.traces import score_trace
+
+    session = play(FIRST, *path)
+    assert session.ending.id == "duty-not-followed"
+    assert session.ending.outcome == "unlawful"
+    assert sum(1 for s in session.steps if s["rationale"]) == 4  # every reason written in full
+    result = score_trace(session.trace(), FIRST)
+    assert round(4 * result.points / result.max_points, 2) <= 1.0, (
+        "an unlawful path must earn at most a quarter of the case marks"
+    )
+
+
 def test_does_a_child_protection_referral_on_diagnosis_alone_lose_shona():
     session = play(
         FIRST, *CAREFUL_START[:3], "Make a child protection referral", *CAREFUL_MIDDLE, *CAREFUL_END
@@ -333,7 +402,7 @@ def test_does_acting_behind_micks_back_cost_the_good_ending():
 def test_is_the_self_check_quiz_complete():
     assert lint_quiz(QUIZ) == []
     quiz = load_quiz(QUIZ)
-    assert 12 <= len(quiz.questions) <= 16
+    assert 12 <= len(quiz.questions) <= 18
     for question in quiz.questions:
         assert question.source.strip()
         assert all(option.feedback.strip() for option in question.options)
@@ -488,3 +557,257 @@ def test_do_the_sample_submissions_get_the_intended_autograded_marks(graded_samp
     assert grades["q6-answer"].needs_manual_grade
     total = sum(EXPECTED[folder].values())
     assert total == pytest.approx(12.0 if folder == "good" else 2.8)
+
+
+# --------------------------------------------------------------------------- review fixes
+# Findings of the independent review of module 1, and the same kind of error looked for
+# everywhere in the module.
+
+NOTEBOOKS = sorted(MODULE.glob("*.ipynb"))
+ACTIVITY = MODULE / "activities" / "key-areas.yaml"
+README = MODULE / "README.md"
+MARKING_GUIDE = REPO / "solutions" / ASSIGNMENT / "marking-guide.md"
+
+
+def markdown_of(path: Path) -> str:
+    """All cell text of a notebook, with line breaks and runs of spaces read as one space."""
+    nbformat = pytest.importorskip("nbformat")
+    text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
+    return " ".join(text.split())
+
+
+def text_of(path: Path) -> str:
+    """A notebook's or a text file's words, with wrapped lines joined."""
+    if path.suffix == ".ipynb":
+        return markdown_of(path)
+    return " ".join(path.read_text(encoding="utf-8").split())
+
+
+def test_does_no_quiz_say_the_2006_respondents_were_not_individual_social_workers():
+    text = QUIZ.read_text(encoding="utf-8").lower()
+    assert "not individual social workers" not in text
+    question = next(q for q in load_quiz(QUIZ).questions if q.id == "answers-not-people")
+    wrong = next(o for o in question.options if o.text.startswith("Social workers"))
+    assert "individual staff" in wrong.feedback and "ASWs and social workers" in wrong.feedback
+
+
+@pytest.mark.parametrize("path", [QUIZ, *NOTEBOOKS], ids=lambda p: p.name)
+def test_are_the_development_centres_given_five_to_eight_answers_not_eight(path):
+    text = text_of(path)
+    assert "8 answers per question" not in text and "eight answers per question" not in text
+    if "development centres" in text and "answers" in text and path.name.startswith("03"):
+        assert "between 5 and 8 answers" in text and "78 in all" in text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [ACTIVITY, QUIZ, README, MODULE / "02-four-key-areas.ipynb", GUIDE],
+    ids=lambda p: p.name,
+)
+def test_does_every_text_on_deprivation_of_liberty_give_the_2026_law(path):
+    text = text_of(path)
+    assert "[2026] UKSC 16" in text, f"{path.name}: name the Supreme Court's 2026 judgment"
+    assert "Cheshire West" in text
+    if path in (ACTIVITY, QUIZ, README, MODULE / "02-four-key-areas.ipynb"):
+        assert "multi-factorial" in text
+        assert "October 2025" in text, f"{path.name}: date the announced LPS consultation"
+
+
+def test_is_the_acid_test_never_taught_as_current():
+    question = next(q for q in load_quiz(QUIZ).questions if q.id == "dols-2026")
+    acid = next(o for o in question.options if "always deprived" in o.text)
+    assert not acid.correct and "overruled" in acid.feedback
+
+
+@pytest.mark.parametrize(
+    "path",
+    [ACTIVITY, QUIZ, README, GUIDE, FIRST, CARE, MASTER, MARKING_GUIDE, *NOTEBOOKS[:2]],
+    ids=lambda p: p.name,
+)
+def test_is_the_2013_framework_taught_as_a_superseded_draft(path):
+    """Wherever areas A-D are taught or assessed, the text says they come from a draft that the
+    2014 final paper (five areas, adding promoting recovery) replaced."""
+    text = text_of(path)
+    assert "draft" in text, f"{path.name}: say the key areas come from a consultation draft"
+    assert "2014" in text, f"{path.name}: say when the final paper came out"
+    assert re.search(r"recovery", text, re.IGNORECASE), f"{path.name}: name the fifth area"
+    assert re.search(r"five (key )?areas|five\*\* areas|\*\*five\*\*", text), (
+        f"{path.name}: say the final paper has five areas"
+    )
+
+
+def test_does_the_first_contact_case_say_its_key_areas_are_the_drafts():
+    scenario = load_scenario(FIRST)
+    assert any("superseded" in outcome for outcome in scenario.learning_outcomes)
+    for ending in scenario.endings.values():
+        if KEY_AREA.search(ending.debrief):
+            assert "draft" in ending.debrief, f"{ending.id}: the key areas are the 2013 draft's"
+
+
+def test_does_the_sorting_activity_say_the_draft_is_superseded():
+    from helpers.sorting import load_sorting
+
+    activity = load_sorting(ACTIVITY)
+    assert "superseded" in activity.instructions and "five areas" in activity.instructions
+    assert any("Superseded" in source for source in activity.sources)
+
+
+# Students cite as people do: author or body, year, section. A bare course file and line
+# ("`004_…`, line 43", "001 line 128") is for maintainers (YAML source fields, comments, data).
+BARE_CITATION = re.compile(
+    r"`?00[0-4]_(?:…|\.\.\.|[0-9a-f]{16}\.txt)`?,? lines? \d|\b00[0-4],? lines? \d|\(line \d"
+)
+
+
+@pytest.mark.parametrize("path", [*NOTEBOOKS, README, GUIDE, MASTER], ids=lambda p: p.name)
+def test_does_student_facing_text_cite_sources_people_can_follow(path):
+    if path.suffix == ".ipynb":
+        nbformat = pytest.importorskip("nbformat")
+        text = "\n".join(
+            c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown"
+        )
+    else:
+        text = path.read_text(encoding="utf-8")
+        if path == README:  # the course-file table is for maintainers and partners
+            text = text.split("## Sources and what has changed")[0]
+    found = BARE_CITATION.findall(text)
+    assert not found, f"{path.name} cites by file and line only: {found[:3]}"
+
+
+@pytest.mark.parametrize("path", [FIRST, CARE], ids=["first-contact", "care-coordination"])
+def test_do_the_cases_cite_sources_people_can_follow(path):
+    scenario = load_scenario(path)
+    texts = [n.text for n in scenario.nodes.values()]
+    texts += [c.feedback for n in scenario.nodes.values() for c in n.choices]
+    texts += [e.debrief for e in scenario.endings.values()]
+    for text in texts:
+        found = BARE_CITATION.findall(text)
+        assert not found, f"{path.name} cites by file and line only: {found[:3]}"
+
+
+def test_do_quiz_feedback_and_sources_cite_public_sources_not_course_notes():
+    for question in load_quiz(QUIZ).questions:
+        assert "notes" not in question.source.lower(), f"{question.id}: cite a public source"
+        assert "Seed README" not in question.source, question.id
+        for option in question.options:
+            assert not BARE_CITATION.findall(option.feedback), f"{question.id}: {option.text}"
+        if re.search(r"00[0-4]_", question.source):
+            assert re.search(r"\(\d{4}", question.source), (
+                f"{question.id}: give author or body and year before the course file"
+            )
+
+
+def test_is_the_more_than_care_coordinators_quotation_cited_at_its_line():
+    from _seeds import seed_lines_or_skip
+
+    seed = seed_lines_or_skip("002_9a81c5450eb8a6e1.txt")["002_9a81c5450eb8a6e1.txt"]
+    assert "more than care co-ordinators" in seed[227]
+    for path in (QUIZ, CARE, GUIDE):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"002[^\n]{0,40}\b22[46]\b", text), f"{path.name}: it is line 227"
+    question = next(q for q in load_quiz(QUIZ).questions if q.id == "more-than-care-coordinators")
+    assert "lines 227-231" in question.source
+
+
+def test_is_suicide_risk_tied_to_mental_health_wellbeing_not_to_abuse():
+    """Care Act 2014 s1(2)(b) is physical and mental health and emotional wellbeing; (c) is
+    protection from abuse and neglect."""
+    ending = load_scenario(FIRST).endings["unsafe-closure"]
+    assert "s1(2)(b)" in ending.debrief and "s1(2)(c)" not in ending.debrief
+    for path in [*MODULE.rglob("*.yaml"), *MODULE.glob("*.md"), *NOTEBOOKS]:
+        text = path.read_text(encoding="utf-8")
+        assert "1(2)(c)" not in text or "abuse" in text, path.name
+
+
+def test_is_imha_information_never_cited_to_section_132():
+    for path in [*MODULE.rglob("*.yaml"), *MODULE.glob("*.md"), *NOTEBOOKS, MASTER]:
+        text = path.read_text(encoding="utf-8")
+        if "IMHA" in text or "independent mental health advocate" in text.lower():
+            assert "s132" not in text and "section 132" not in text, path.name
+
+
+def test_is_the_care_programme_approach_dated():
+    text = markdown_of(MODULE / "01-what-mhsw-is-for.ipynb")
+    assert "Care Programme Approach" in text
+    assert "Community Mental Health Framework" in text and "2021" in text
+
+
+def test_does_notebook_01_promise_as_many_examples_as_it_gives():
+    text = markdown_of(MODULE / "01-what-mhsw-is-for.ipynb")
+    assert "describe three examples of strengths-based practice" in text
+    assert "Three examples from the report:" in text
+
+
+def test_is_one_set_of_pcf_domain_names_used():
+    """The course uses BASW's 2018 names; the 2012 names appear only where the 2013 draft is
+    described as using them."""
+    for path in (FIRST, CARE, GUIDE, MARKING_GUIDE):
+        text = path.read_text(encoding="utf-8")
+        assert "Intervention and skills" not in text or "2012" in text, path.name
+        assert "Skills and interventions" in text, path.name
+    readme = README.read_text(encoding="utf-8")
+    assert "| 7 | Skills and interventions | Intervention and skills" in readme
+    assert "| 3 | Diversity and equality | Diversity |" in readme
+    assert "7 Intervention and skills" not in readme
+
+
+def test_is_the_self_check_quiz_in_notebook_04():
+    nbformat = pytest.importorskip("nbformat")
+    notebook = nbformat.read(MODULE / "04-how-social-workers-spend-time.ipynb", as_version=4)
+    code = [c.source for c in notebook.cells if c.cell_type == "code"]
+    assert any('play_quiz("quizzes/roles-self-check.yaml")' in c for c in code)
+    assert any("play_quiz" in c and "import" in c for c in code[:1])
+    others = [markdown_of(p) for p in NOTEBOOKS if not p.name.startswith("04")]
+    assert not any('play_quiz("quizzes/roles-self-check.yaml")' in t for t in others)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        # closed in supervision without asking about risk: three rationales
+        (
+            "Phone Shona today",
+            "Start with Shona",
+            "Move on gently",
+            "Acknowledge Shona",
+            "Tell Donna",
+            "With her permission",
+            "Agree: close her",
+            "Advise Donna",
+        ),
+        # everything done but risk, then closed at the review: four rationales
+        (
+            "Phone Shona today",
+            "Start with Shona",
+            "Move on gently",
+            "Acknowledge Shona",
+            *CAREFUL_MIDDLE,
+            "Work through the areas",
+            "Start from the presumption",
+            "Offer a family group",
+            "Close the case by letter",
+        ),
+    ],
+    ids=["closed-in-supervision", "closed-at-review"],
+)
+def test_does_an_unsafe_ending_earn_at_most_a_quarter_of_the_case_marks(path):
+    from helpers.traces import score_trace
+
+    session = play(FIRST, *path)
+    assert session.ending.outcome == "unsafe"
+    asked = sum(1 for s in session.steps if s["rationale"])
+    result = score_trace(session.trace(), FIRST)
+    assert result.rationale_points == asked  # every reason written in full ...
+    assert round(4 * result.points / result.max_points, 2) == 1.0  # ... and still capped
+    assert any("capped" in reason for reason in result.reasons)
+
+
+def test_do_the_notebook_and_the_marking_guide_explain_the_cap():
+    master = markdown_of(MASTER)
+    assert "unsafe" in master and "unlawful" in master and "at most a quarter" in master
+    guide = MARKING_GUIDE.read_text(encoding="utf-8")
+    assert "cap_unsafe" in guide and "at most a quarter" in guide
+    assert "| 1.0 (capped; 2.4 uncapped) |" in guide
+    assert "(unsafe) | 3 of 3 | 2.4 |" not in guide
+    released = markdown_of(REPO / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    assert "at most a quarter of the case marks" in released

@@ -128,6 +128,18 @@ def test_are_key_counts_as_printed(load):
     assert df.loc[("Q12", "CSIP/NIMHE DC"), "answers"] == 6
 
 
+def test_did_the_development_centres_give_five_to_eight_answers_per_question(load, seed_lines):
+    """Not 8 per question: 5 to 8, 78 in all (Appendix 3A). The caveats say so, and say that the
+    local authority count includes individual ASWs and social workers."""
+    df = load("responses_2006")
+    dc = df[(df["organisation_group"] == "CSIP/NIMHE DC") & ~df["is_printed_total"]]
+    assert (dc["answers"].min(), dc["answers"].max(), dc["answers"].sum()) == (5, 8, 78)
+    caveats = " ".join(_fragment("responses_2006")["caveats"])
+    assert "between 5 and 8 answers per question, 78 in all" in caveats
+    assert "individual staff" in caveats
+    assert "Including ASws and SWs" in seed_lines[SEED_000][812]
+
+
 def test_is_every_count_printed_in_its_cell_of_the_table(load, seed_lines):
     seed = seed_lines[SEED_000]
     header = cells(seed[789])
@@ -307,6 +319,27 @@ def test_is_the_mental_health_diary_study_recorded_as_printed(load, seed_lines):
     assert df.loc["D3", "pct_low"] == 39 and df.loc["D4", "pct_low"] == 29
     assert df.loc["D3", "sample_size"] == 237 and df.loc["D3", "country"] == "England and Wales"
     assert "237 mental health social workers" in seed_lines[SEED_004][55]
+
+
+def test_are_focus_groups_and_studies_never_counted_as_people(load, seed_lines):
+    """sample_size counts people in most rows, but 17 focus groups in D8 and nine studies in D2:
+    sample_unit says which, so the two are never added up as people."""
+    df = load("direct_work_estimates").set_index("estimate_id")
+    assert df.loc["D8", "sample_unit"] == "focus groups" and df.loc["D8", "sample_size"] == 17
+    assert df.loc["D2", "sample_unit"] == "studies" and df.loc["D2", "sample_size"] == 9
+    people = df[df["sample_unit"] == "people"]
+    assert "D8" not in people.index and "D2" not in people.index
+    assert set(df["sample_unit"]) == {"people", "studies", "focus groups"}
+    word = {"people": None, "studies": "stud", "focus groups": "focus group"}
+    for estimate, row in df[df["sample_size"].notna()].iterrows():
+        unit = word[row["sample_unit"]]
+        printed = row["sample_as_printed"].lower()
+        if unit:
+            assert unit in printed, f"{estimate}: sample_as_printed should name the {unit}s"
+        else:
+            assert "focus group" not in printed and "stud" not in printed, estimate
+    assert "17 focus groups" in seed_lines[SEED_004][101]
+    assert "m1-roles" in _fragment("direct_work_estimates")["modules"]
 
 
 # --------------------------------------------------------------------------- 004 evidence register

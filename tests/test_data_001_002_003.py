@@ -278,6 +278,36 @@ def test_are_pcf_domains_an_ordered_category_of_the_nine_domains(load):
     assert (positions == df["pcf_domain_number"].astype(int)).all()
 
 
+PCF_DOMAINS_2018 = [
+    "Professionalism",
+    "Values and ethics",
+    "Diversity and equality",
+    "Rights, justice and economic wellbeing",
+    "Knowledge",
+    "Critical reflection and analysis",
+    "Skills and interventions",
+    "Contexts and organisations",
+    "Professional leadership",
+]
+
+
+def test_does_every_domain_carry_its_2018_name_beside_the_drafts_2012_name(load):
+    df = load("role_areas_pcf")
+    assert list(df["pcf_domain_2018"].cat.categories) == PCF_DOMAINS_2018
+    for row in df.itertuples():
+        assert row.pcf_domain_2018 == PCF_DOMAINS_2018[int(row.pcf_domain_number) - 1]
+    renamed = df[df["pcf_domain"].astype(str) != df["pcf_domain_2018"].astype(str)]
+    assert set(renamed["pcf_domain_number"]) == {3, 4, 7}  # 4 only gains a comma
+
+
+def test_are_the_2013_datasets_described_as_a_superseded_draft():
+    for name in ("key_area_practice_items", "role_areas_pcf"):
+        text = " ".join(_resource(name)["caveats"])
+        assert "superseded" in text and "2014" in text, name
+    dols = " ".join(_resource("key_area_practice_items")["caveats"])
+    assert "[2026] UKSC 16" in dols and "October 2025" in dols and "multi-factorial" in dols
+
+
 def test_does_key_area_c_have_no_role_area(load):
     df = load("role_areas_pcf")
     assigned = {
