@@ -304,10 +304,12 @@ def test_is_the_self_check_quiz_complete_and_on_topic():
 # Quotations from the source documents ---------------------------------------------------------
 # (seed file, line, words quoted in the module). Each quotation must be on that line of the
 # seed and must appear in the module's text, so a student who follows a citation finds it.
-BASW, TCSW, CSW = (
+BASW, TCSW, CSW, CSIP, TCRU = (
     "002_9a81c5450eb8a6e1.txt",
     "001_c023e8abb9917f2e.txt",
     "003_e7ab70de27f164c0.txt",
+    "000_ad3e28551ab1ea7f.txt",
+    "004_427684377df95b1f.txt",
 )
 QUOTES = [
     (BASW, 49, "gaps and fissures"),
@@ -334,6 +336,12 @@ QUOTES = [
     (BASW, 358, "oversee section 75 agreements"),
     (BASW, 375, "Robust arrangements"),
     (BASW, 381, "not reliant on personalities"),
+    (CSIP, 57, "Professional isolation in small teams is of some concern"),
+    (TCRU, 359, "reluctant to voice their opinions"),
+    (CSW, 157, "The first group of 96 recruits"),
+    (CSW, 187, "Calderdale, Camden, Hertfordshire, Liverpool, Nottingham and Sheffield"),
+    (CSW, 202, "A total of 15 partnerships"),
+    (CSW, 202, "approximately £12million"),
     (TCSW, 126, "have been largely deployed within integrated services managed by NHS Trusts"),
     (TCSW, 126, "some local authorities have recently taken back direct management"),
     (TCSW, 126, "delivery of local authority legal duties"),
