@@ -121,7 +121,9 @@ def test_does_careful_practice_reach_the_hard_but_good_ending():
     assert session.ending.outcome == "good"
     # The panel's decision went against the social worker's six-month proposal, and it is
     # still the best ending: a hard but defensible outcome.
-    assert "not what you wanted" in load_scenario(REVIEW).nodes["panel-decision"].text
+    panel = load_scenario(REVIEW).nodes["panel-decision"]
+    assert any("not what you wanted" in extra.text for extra in panel.conditional_text)
+    assert session.state["step_down"] is True
     assert session.trace()["ending"]["score"] == 3
 
 
@@ -208,6 +210,18 @@ def test_does_a_gap_in_the_plan_give_the_acceptable_ending():
     )
     assert session.ending.id == "partial-plan"
     assert session.ending.outcome == "acceptable"
+
+
+def test_does_holding_on_to_everything_fall_short_of_the_best_ending():
+    session = play(
+        REVIEW,
+        *CAREFUL_START[:-1],
+        "Propose keeping everything",
+        "Accept the decision",
+        "Record the social formulation",
+    )
+    assert session.state["step_down"] is False
+    assert session.ending.id == "partial-plan"
 
 
 # The section 75 case ------------------------------------------------------------------------
