@@ -360,6 +360,8 @@ QUOTES = [
     (TCSW, 126, "some local authorities have recently taken back direct management"),
     (TCSW, 126, "delivery of local authority legal duties"),
     (TCSW, 126, "drift in social work roles away from attention to social outcomes"),
+    (TCSW, 263, "ensuring citizens have access to statutory social care and social work services"),
+    (TCSW, 263, "in line with local and national social care and health outcomes frameworks"),
     (TCSW, 128, "NHS activities and data capture priorities"),
     (CSW, 155, "over 20 mental health trusts and local authorities"),
     (CSW, 675, "37,600"),
