@@ -44,6 +44,9 @@ _EXPORTS: dict[str, str] = {
     # sorting activities
     "load_sorting": "helpers.sorting",
     "play_sorting": "helpers.sorting_view",
+    # local settings (a teaching partnership's names and support contacts)
+    "support": "helpers.local",
+    "local_settings": "helpers.local",
     # assessed work
     "check_my_work": "helpers.grading.validate",
     # problems

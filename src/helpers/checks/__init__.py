@@ -21,6 +21,7 @@ YAML_RULES: dict[str, tuple[str, str]] = {
     "scenario": ("helpers.scenarios", "lint_scenario"),
     "quiz": ("helpers.quizzes", "lint_quiz"),
     "sorting": ("helpers.sorting", "lint_sorting"),
+    "local": ("helpers.local", "lint_local"),
 }
 _SKIP_DIRS = {
     ".venv",
@@ -92,6 +93,8 @@ def check_file(path: Path, shown: str) -> list[Problem] | None:
         return check_datapackage(path, shown)
     if path.suffix in (".yaml", ".yml"):
         kind = _yaml_kind(path)
+        if kind is None and path.name == "local.yaml":
+            kind = "local"  # a partner's settings file is checked even without its kind line
         if kind is None:
             if path.parent.name in ("scenarios", "quizzes", "activities"):
                 return [
@@ -125,7 +128,7 @@ def check_paths(paths: list[str | Path] | None = None) -> tuple[list[Problem], i
     if not paths:
         root = find_course_root()
         targets = [root / d for d in _CONTENT_DIRS if (root / d).exists()]
-        targets += [p for p in root.iterdir() if p.name == "helpers.py"]
+        targets += [p for p in root.iterdir() if p.name in ("helpers.py", "local.yaml")]
     else:
         targets = [Path(p) for p in paths]
     problems: list[Problem] = []
