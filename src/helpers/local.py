@@ -414,5 +414,5 @@ class SupportInfo:
 
 
 def support(start: str | os.PathLike[str] | None = None) -> SupportInfo:
-    """The support contacts for this course folder; put ``support()`` last in a cell to show them."""
+    """Support contacts for this course folder; put ``support()`` last in a cell to show them."""
     return SupportInfo(local_settings(start).support_markdown())
