@@ -689,17 +689,17 @@ def _run(args: argparse.Namespace) -> int:
             f"{target_zip or out} already exists. Choose a new name, or refresh an existing "
             "bundle with `mhsw bundle --update DIR`."
         )
-    if target_zip:
-        with tempfile.TemporaryDirectory() as tmp:
-            staged = Path(tmp) / out.name
-            staged.mkdir()
-            write_bundle(plan, staged, wheel=args.wheel)
+    # Built in a temporary folder first, so a failed build leaves nothing half-written.
+    with tempfile.TemporaryDirectory() as tmp:
+        staged = Path(tmp) / out.name
+        staged.mkdir()
+        write_bundle(plan, staged, wheel=args.wheel)
+        if target_zip:
             zip_folder(staged, target_zip)
-        where = target_zip
-    else:
-        out.mkdir(parents=True)
-        write_bundle(plan, out, wheel=args.wheel)
-        where = out
+        else:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(staged, out)
+    where = target_zip or out
     size = _size(where)
     print(f"Bundle of {plan.module} (release {plan.version}) written to {where} ({size}).")
     print("Datasets: " + (", ".join(plan.datasets) or "none"))
