@@ -213,3 +213,17 @@ def test_does_support_default_to_the_course_index_contacts(tmp_path):
 def test_do_course_scenarios_without_tokens_load_unchanged():
     scenario = load_scenario(ROOT / "course" / "m1-roles" / "scenarios" / "first-contact.yaml")
     assert scenario.setting.startswith("Fenbridge, a town in Northvale")
+
+
+def test_is_a_place_name_that_would_break_a_file_refused(tmp_path):
+    path = tmp_path / "local.yaml"
+    text = PARTNER.read_text(encoding="utf-8").replace(
+        'town: "Millbridge"', "town: 'Mill \"bridge\"'"
+    )
+    path.write_text(text)
+    [problem] = lint_local(path)
+    assert (
+        problem.field == "place.town"
+        and problem.line == text.splitlines().index("  town: 'Mill \"bridge\"'") + 1
+    )
+    assert "cannot use" in problem.message

@@ -79,11 +79,14 @@ _TOKEN = re.compile(r"\{\{\s*([A-Za-z_][\w.]*)\s*\}\}")
 _MODULE = re.compile(r"^m\d+-[a-z0-9-]+$")
 
 _TEXT = {"type": "string", "minLength": 1}
+# Place names are written into scenario YAML, CSV and notebook text: no quotes, backslashes,
+# braces or line breaks, which would change those files' meaning.
+_NAME = {"type": "string", "minLength": 1, "pattern": '^[^"\\\\{}\\n]+$'}
 _PLACE = {
     "type": "object",
     "additionalProperties": False,
     "required": list(PLACE_FIELDS),
-    "properties": {key: _TEXT for key in PLACE_FIELDS},
+    "properties": {key: _NAME for key in PLACE_FIELDS},
 }
 SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -166,6 +169,16 @@ def _problems(loaded: LoadedYaml) -> list[Problem]:
                     loaded.line_of(path),
                     f"'{error.instance}' is not a web address",
                     "write the full address starting with https://, or delete the line",
+                    field_name(path),
+                )
+            )
+        elif error.validator == "pattern" and len(path) >= 2 and path[-2] == "place":
+            problems.append(
+                Problem(
+                    loaded.path,
+                    loaded.line_of(path),
+                    f"'{error.instance}' has a character a place name cannot use",
+                    'write the name without double quotes ("), backslashes, braces or line breaks',
                     field_name(path),
                 )
             )
