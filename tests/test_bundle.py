@@ -325,7 +325,9 @@ def test_does_a_course_module_bundle_carry_what_it_needs(module, tmp_path, real_
     assert len(described) < len(all_data)
     assert check_student_bundle(out) == []
     wheel = out / "wheels" / real_wheel.name
-    assert wheel.is_file() and "helpers/bundle.py" in zipfile.ZipFile(wheel).namelist()
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "helpers/bundle/__init__.py" in names and "helpers/_local_defaults.yaml" in names
+    assert "helpers/_bundle_templates/Makefile" in names
 
 
 @pytest.mark.slow
