@@ -224,6 +224,9 @@ def test_does_a_default_bundle_keep_the_course_names_and_a_starter_local_yaml(tm
     assert lint_local(out / "local.yaml") == []
     assert load_local(out / "local.yaml").partner == {"kind": "local"}
     assert "- **Samaritans**: call 116 123" in (out / "course/README.md").read_text()
+    for notebook in ("m9-fixture/01-local.ipynb", "00-start-here/00-start-here.ipynb"):
+        shipped = (out / "course" / notebook).read_bytes()
+        assert shipped == (FIXTURE / "course" / notebook).read_bytes(), notebook
 
 
 def test_does_update_keep_local_yaml_added_files_and_back_up_edits(tmp_path, fake_wheel):

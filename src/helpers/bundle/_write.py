@@ -48,13 +48,19 @@ def _copy_file(src: Path, dst: Path, plan: Plan) -> None:
         shutil.copy2(src, dst)
         return
     text = src.read_text(encoding="utf-8")
-    if src.suffix == ".ipynb" and plan.settings.partner:
+    if src.suffix == ".ipynb":
+        # Localise cell by cell (names can contain characters JSON escapes); a notebook with
+        # nothing to change is copied byte for byte.
         notebook = json.loads(text)
+        changed = False
         for cell in notebook.get("cells", []):
             source = cell.get("source", "")
             joined = "".join(source) if isinstance(source, list) else source
-            cell["source"] = _localise(joined, plan)
-        text = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
+            localised = _localise(joined, plan)
+            if localised != joined:
+                cell["source"], changed = localised, True
+        if changed:
+            text = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
     else:
         text = _localise(text, plan)
     dst.write_text(text, encoding="utf-8")
