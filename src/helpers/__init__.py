@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
@@ -46,6 +46,9 @@ _EXPORTS: dict[str, str] = {
     # sorting activities
     "load_sorting": "helpers.sorting",
     "play_sorting": "helpers.sorting_view",
+    # local settings (a teaching partnership's names and support contacts)
+    "support": "helpers.local",
+    "local_settings": "helpers.local",
     # assessed work
     "check_my_work": "helpers.grading.validate",
     # problems

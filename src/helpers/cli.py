@@ -25,6 +25,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "feedback": ("helpers.grading.feedback", "write feedback files for an assignment"),
     "export": ("helpers.grading.export", "export marks for a VLE (csv, moodle, canvas)"),
     "debrief": ("helpers.debrief", "report what a class did in a scenario, from their traces"),
+    "bundle": ("helpers.bundle", "write one module as a self-contained bundle for a partnership"),
 }
 
 
@@ -33,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="mhsw",
         description="Tools for the mental health social work course.",
     )
+    from helpers import __version__
+
+    parser.add_argument("--version", action="version", version=f"mhsw-course {__version__}")
     subs = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in SUBCOMMANDS.items():
         try:

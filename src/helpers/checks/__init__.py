@@ -92,6 +92,11 @@ def check_file(path: Path, shown: str) -> list[Problem] | None:
         return check_datapackage(path, shown)
     if path.suffix in (".yaml", ".yml"):
         kind = _yaml_kind(path)
+        if kind == "local" or (kind is None and path.name == "local.yaml"):
+            # a partner's settings (see helpers.local); checked even without its kind line
+            from helpers.local import lint_local
+
+            return lint_local(path)
         if kind is None:
             if path.parent.name in ("scenarios", "quizzes", "activities"):
                 return [
@@ -125,7 +130,7 @@ def check_paths(paths: list[str | Path] | None = None) -> tuple[list[Problem], i
     if not paths:
         root = find_course_root()
         targets = [root / d for d in _CONTENT_DIRS if (root / d).exists()]
-        targets += [p for p in root.iterdir() if p.name == "helpers.py"]
+        targets += [p for p in root.iterdir() if p.name in ("helpers.py", "local.yaml")]
     else:
         targets = [Path(p) for p in paths]
     problems: list[Problem] = []

@@ -120,11 +120,11 @@ _ID_LINE = re.compile(r"^id:\s*['\"]?([a-z0-9-]+)['\"]?\s*(?:#.*)?$", re.MULTILI
 
 
 def course_roots() -> list[Path]:
-    """Where course folders are looked for: the repository, then an installed wheel."""
-    import helpers
+    """Where course folders are looked for: the course folder around the current folder (a
+    module bundle, or the repository), then the repository, then an installed wheel."""
+    from helpers._paths import course_dirs
 
-    package = Path(helpers.__file__).resolve().parent
-    return [package.parents[1] / "course", package / "_bundled" / "course"]
+    return course_dirs()
 
 
 def find_scenario(scenario_id: str) -> Path:

@@ -48,8 +48,13 @@ def lint_loaded(loaded: LoadedYaml) -> list[Problem]:
             )
         )
         return problems
+    from helpers.local import fill_loaded
+
     from ._schema import schema_problems
 
+    # Local names ({{ place.town }} and the like) first, so every later check reads the text
+    # the learner will see.
+    problems.extend(fill_loaded(loaded))
     problems.extend(schema_problems(loaded))
     problems.extend(_Semantics(loaded).run())
     return _unique(problems)
