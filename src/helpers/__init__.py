@@ -44,6 +44,9 @@ _EXPORTS: dict[str, str] = {
     # sorting activities
     "load_sorting": "helpers.sorting",
     "play_sorting": "helpers.sorting_view",
+    # appraisal activities
+    "load_appraisal": "helpers.appraisal",
+    "play_appraisal": "helpers.appraisal_view",
     # assessed work
     "check_my_work": "helpers.grading.validate",
     # problems
