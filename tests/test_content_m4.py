@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from _seeds import seed_lines_or_skip
+
 from helpers.checks import check_paths
 from helpers.quizzes import load_quiz
 from helpers.scenarios import Session, lint_scenario, load_scenario
@@ -306,7 +306,9 @@ def test_do_charts_in_module_4_come_with_a_text_alternative():
             source = "".join(cell["source"])
             if cell["cell_type"] == "code" and "plt.show()" in source:
                 assert "set_title" in source and "set_xlabel" in source, notebook.name
-                assert "Text alternative" in source, f"{notebook.name}: a chart has no text alternative"
+                assert "Text alternative" in source, (
+                    f"{notebook.name}: a chart has no text alternative"
+                )
 
 
 # --- figures checked against the sources and the datasets ------------------------------
@@ -353,8 +355,10 @@ def test_do_the_assessment_answers_still_agree_with_the_datasets():
     for cell in cells:
         source = "".join(cell["source"])
         interactive = ("play_scenario(find_scenario", "score_trace(", "check_my_work()")
-        if cell["cell_type"] != "code" or source.strip().startswith(interactive) or (
-            "score_trace(" in source
+        if (
+            cell["cell_type"] != "code"
+            or source.strip().startswith(interactive)
+            or ("score_trace(" in source)
         ):
             continue
         source = re.sub(r"^### (BEGIN|END) (SOLUTION|HIDDEN TESTS)\n", "", source, flags=re.M)

@@ -19,10 +19,20 @@ ASSIGNMENT = "m4-evidence-assessment"
 SUBMISSIONS = Path(__file__).resolve().parent / "files" / "m4-submissions"
 MANUAL = ("q6-answer",)
 EXPECTED = {
-    "sample-good": {"q1-tests": 2.0, "q2-tests": 2.0, "q3-tests": 2.0, "q4-tests": 2.0,
-                    "q5-trace": 4.0},
-    "sample-weak": {"q1-tests": 0.0, "q2-tests": 0.0, "q3-tests": 2.0, "q4-tests": 0.0,
-                    "q5-trace": 1.0},
+    "sample-good": {
+        "q1-tests": 2.0,
+        "q2-tests": 2.0,
+        "q3-tests": 2.0,
+        "q4-tests": 2.0,
+        "q5-trace": 4.0,
+    },
+    "sample-weak": {
+        "q1-tests": 0.0,
+        "q2-tests": 0.0,
+        "q3-tests": 2.0,
+        "q4-tests": 0.0,
+        "q5-trace": 1.0,
+    },
 }
 
 pytestmark = pytest.mark.slow
@@ -44,8 +54,9 @@ def graded(tmp_path_factory):
         target = root / "submitted" / student / ASSIGNMENT
         shutil.copytree(SUBMISSIONS / student.removeprefix("sample-"), target)
         (target / "timestamp.txt").write_text("2026-11-20 12:00:00.000000 UTC", encoding="utf-8")
-    run = grade_assignment(course, ASSIGNMENT, workers=2, timeout=30, memory_mb=1024,
-                           progress=False)
+    run = grade_assignment(
+        course, ASSIGNMENT, workers=2, timeout=30, memory_mb=1024, progress=False
+    )
     return course, run
 
 
@@ -64,8 +75,9 @@ def test_does_each_sample_get_the_marks_the_marking_guide_intends(graded, studen
     course, run = graded
     assert run.results[student].status in ("graded", "needs manual grading"), run.results[student]
     grades = _grades(course, student)
-    autograded = {name: round(score or 0.0, 2) for name, (score, _) in grades.items()
-                  if name not in MANUAL}
+    autograded = {
+        name: round(score or 0.0, 2) for name, (score, _) in grades.items() if name not in MANUAL
+    }
     assert autograded == EXPECTED[student]
     for name in MANUAL:
         assert grades[name][1], f"{name} should wait for a tutor's mark"
@@ -87,8 +99,13 @@ def test_does_the_weak_feedback_explain_each_lost_mark_without_hidden_code(grade
     # ... a visible test's message too, and the cap on the unsafe ending is explained
     assert "multiply the share by 100" in weak
     assert "capped at" in weak
-    for secret in ("BEGIN HIDDEN TESTS", "abs(cca_fall_pct - 11.8)", '== "AASW"', "38.8",
-                   "Marking guide"):
+    for secret in (
+        "BEGIN HIDDEN TESTS",
+        "abs(cca_fall_pct - 11.8)",
+        '== "AASW"',
+        "38.8",
+        "Marking guide",
+    ):
         assert secret not in weak, f"feedback shows {secret!r}"
 
 
@@ -99,7 +116,8 @@ def test_does_the_export_list_both_samples_with_their_autograded_marks(graded):
     marks = {m.student: m for m in collect_marks(course, ASSIGNMENT)}
     assert set(marks) == set(EXPECTED)
     assert all(m.status == "needs manual grading" for m in marks.values())
-    rows = csv.DictReader(io.StringIO(render(list(marks.values()), "csv", ASSIGNMENT,
-                                             partial=True)))
+    rows = csv.DictReader(
+        io.StringIO(render(list(marks.values()), "csv", ASSIGNMENT, partial=True))
+    )
     scores = {row["student_id"]: float(row["score"]) for row in rows}
     assert scores == pytest.approx({"sample-good": 12.0, "sample-weak": 3.0})
