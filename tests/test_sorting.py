@@ -18,7 +18,11 @@ from helpers.sorting import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
-COURSE_ACTIVITIES = sorted((REPO / "course").glob("*/activities/*.yaml"))
+COURSE_ACTIVITIES = sorted(
+    path
+    for path in (REPO / "course").glob("*/activities/*.yaml")
+    if path.read_text(encoding="utf-8").startswith("kind: sorting")  # other kinds live there too
+)
 
 GOOD = """\
 kind: sorting
