@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -23,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 COURSE_APPRAISALS = sorted(
     p
     for p in (REPO / "course").glob("*/activities/*.yaml")
-    if p.read_text(encoding="utf-8").startswith("kind: appraisal")
+    if re.search(r"^kind:\s*appraisal\b", p.read_text(encoding="utf-8"), re.MULTILINE)
 )
 
 GOOD = """\

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -21,7 +22,8 @@ REPO = Path(__file__).resolve().parents[1]
 COURSE_ACTIVITIES = sorted(
     path
     for path in (REPO / "course").glob("*/activities/*.yaml")
-    if path.read_text(encoding="utf-8").startswith("kind: sorting")  # other kinds live there too
+    # other kinds of activity (e.g. appraisals) live in the same folders
+    if re.search(r"^kind:\s*sorting\b", path.read_text(encoding="utf-8"), re.MULTILINE)
 )
 
 GOOD = """\
