@@ -45,6 +45,7 @@ def test_does_compare_set_each_rating_beside_the_model_with_its_reasons():
     assert "22.9" in accuracy  # the model's reasons are shown, not just its rating
     assert "Same as the model" in shown.feedback["accessibility"].value
     assert "Not rated yet" in shown.feedback["utility"].value
+    assert "○" not in shown.feedback["utility"].value  # said once, in words
     assert 'role="status"' in shown.summary_html.value
     assert "You rated 2 of 7 questions" in shown.shown_text()
     assert shown.session.notes["accuracy"] == "The figures come from published studies."

@@ -265,9 +265,10 @@ class AppraisalSummary:
         if not self.rated:
             return f"You have not rated any of the {total} questions yet."
         near = self.count(AGREES) + self.count(DEFENSIBLE)
+        matched = f"On {near} your rating matches" if near else "None of your ratings matches"
         parts = [
-            f"You rated {self.rated} of {total} questions. On {near} your rating matches the "
-            "model appraisal or another rating it accepts as defensible"
+            f"You rated {self.rated} of {total} questions. {matched} the model appraisal or "
+            "another rating it accepts as defensible"
         ]
         if self.count(CLOSE):
             parts.append(f"on {self.count(CLOSE)} you are one step apart")

@@ -157,14 +157,14 @@ class AppraisalView:
             )
         summary = self.session.summary()
         for comparison in summary.comparisons:
-            mark = _MARKS.get(comparison.verdict, "○ Not rated")
+            mark = _MARKS.get(comparison.verdict)  # none for "not rated": the message says so
             text = esc(comparison.message)
             source = comparison.question.model.source
             if comparison.rated and source:
                 text += f" <small>(Source: {esc(source)})</small>"
-            self.feedback[
-                comparison.question.id
-            ].value = f'<div role="status" class="mhsw-box"><b>{mark}.</b> {text}</div>'
+            lead = f"<b>{mark}.</b> " if mark else ""
+            box = f'<div role="status" class="mhsw-box">{lead}{text}</div>'
+            self.feedback[comparison.question.id].value = box
         self.summary_html.value = f'<p role="status"><b>{esc(summary.text)}</b></p>'
         self.summary = summary
         return summary
