@@ -127,7 +127,7 @@ def test_is_a_yaml_file_of_unknown_kind_reported(tmp_path):
     path.write_text("kind: poem\ntitle: x\n")
     assert _messages([path]) == [
         f"{path}:1: kind: kind 'poem' is not one the course knows — "
-        "use one of: scenario, quiz, sorting"
+        "use one of: scenario, quiz, sorting, appraisal"
     ]
 
 

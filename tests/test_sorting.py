@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -18,7 +19,12 @@ from helpers.sorting import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
-COURSE_ACTIVITIES = sorted((REPO / "course").glob("*/activities/*.yaml"))
+COURSE_ACTIVITIES = sorted(
+    path
+    for path in (REPO / "course").glob("*/activities/*.yaml")
+    # other kinds of activity (e.g. appraisals) live in the same folders
+    if re.search(r"^kind:\s*sorting\b", path.read_text(encoding="utf-8"), re.MULTILINE)
+)
 
 GOOD = """\
 kind: sorting

@@ -49,6 +49,9 @@ _EXPORTS: dict[str, str] = {
     # local settings (a teaching partnership's names and support contacts)
     "support": "helpers.local",
     "local_settings": "helpers.local",
+    # appraisal activities
+    "load_appraisal": "helpers.appraisal",
+    "play_appraisal": "helpers.appraisal_view",
     # assessed work
     "check_my_work": "helpers.grading.validate",
     # problems

@@ -21,6 +21,7 @@ YAML_RULES: dict[str, tuple[str, str]] = {
     "scenario": ("helpers.scenarios", "lint_scenario"),
     "quiz": ("helpers.quizzes", "lint_quiz"),
     "sorting": ("helpers.sorting", "lint_sorting"),
+    "appraisal": ("helpers.appraisal", "lint_appraisal"),
 }
 _SKIP_DIRS = {
     ".venv",

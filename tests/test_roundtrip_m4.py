@@ -1,0 +1,123 @@
+"""The evidence assessment round trip: release, a good and a weak sample, grade, feedback, export.
+
+The two samples in ``tests/files/m4-submissions/`` are filled student versions with the decision
+trace the scenario widget saves. Their expected marks are those of the module's marking guide
+(see that folder's README).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+ASSIGNMENT = "m4-evidence-assessment"
+SUBMISSIONS = Path(__file__).resolve().parent / "files" / "m4-submissions"
+MANUAL = ("q6-answer",)
+EXPECTED = {
+    "sample-good": {
+        "q1-tests": 2.0,
+        "q2-tests": 2.0,
+        "q3-tests": 2.0,
+        "q4-tests": 2.0,
+        "q5-trace": 4.0,
+    },
+    "sample-weak": {
+        "q1-tests": 0.0,
+        "q2-tests": 0.0,
+        "q3-tests": 2.0,
+        "q4-tests": 0.0,
+        "q5-trace": 1.0,
+    },
+}
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    pytest.importorskip("nbgrader")
+    from helpers.grading._course import Course
+    from helpers.grading.grade import grade_assignment
+    from helpers.grading.release import release_assignment
+
+    root = tmp_path_factory.mktemp("m4-course")
+    shutil.copy2(REPO / "nbgrader_config.py", root)
+    shutil.copytree(REPO / "solutions" / ASSIGNMENT, root / "solutions" / ASSIGNMENT)
+    course = Course.find(root)
+    assert release_assignment(course, ASSIGNMENT) == []
+    for student in EXPECTED:
+        target = root / "submitted" / student / ASSIGNMENT
+        shutil.copytree(SUBMISSIONS / student.removeprefix("sample-"), target)
+        (target / "timestamp.txt").write_text("2026-11-20 12:00:00.000000 UTC", encoding="utf-8")
+    run = grade_assignment(
+        course, ASSIGNMENT, workers=2, timeout=30, memory_mb=1024, progress=False
+    )
+    return course, run
+
+
+def _grades(course, student):
+    with course.gradebook() as gb:
+        submission = gb.find_submission(ASSIGNMENT, student)
+        return {
+            g.name: (g.auto_score, g.needs_manual_grade)
+            for nb in submission.notebooks
+            for g in nb.grades
+        }
+
+
+@pytest.mark.parametrize("student", sorted(EXPECTED))
+def test_does_each_sample_get_the_marks_the_marking_guide_intends(graded, student):
+    course, run = graded
+    assert run.results[student].status in ("graded", "needs manual grading"), run.results[student]
+    grades = _grades(course, student)
+    autograded = {
+        name: round(score or 0.0, 2) for name, (score, _) in grades.items() if name not in MANUAL
+    }
+    assert autograded == EXPECTED[student]
+    for name in MANUAL:
+        assert grades[name][1], f"{name} should wait for a tutor's mark"
+
+
+def test_does_the_weak_feedback_explain_each_lost_mark_without_hidden_code(graded):
+    from helpers.grading._notebooks import html_text
+    from helpers.grading.feedback import write_feedback
+
+    course, _ = graded
+    written, _, problems = write_feedback(course, ASSIGNMENT)
+    assert problems == [] and set(written) == set(EXPECTED)
+    weak = html_text(
+        (course.feedback / "sample-weak" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    )
+    # hidden tests' messages reach the student ...
+    assert "If you used the text's figure, compute it from the table instead" in weak
+    assert "not the falls in numbers" in weak
+    # ... a visible test's message too, and the cap on the unsafe ending is explained
+    assert "multiply the share by 100" in weak
+    assert "capped at" in weak
+    for secret in (
+        "BEGIN HIDDEN TESTS",
+        "abs(cca_fall_pct - 11.8)",
+        '== "AASW"',
+        "38.8",
+        "Marking guide",
+    ):
+        assert secret not in weak, f"feedback shows {secret!r}"
+
+
+def test_does_the_export_list_both_samples_with_their_autograded_marks(graded):
+    from helpers.grading.export import collect_marks, render
+
+    course, _ = graded
+    marks = {m.student: m for m in collect_marks(course, ASSIGNMENT)}
+    assert set(marks) == set(EXPECTED)
+    assert all(m.status == "needs manual grading" for m in marks.values())
+    rows = csv.DictReader(
+        io.StringIO(render(list(marks.values()), "csv", ASSIGNMENT, partial=True))
+    )
+    scores = {row["student_id"]: float(row["score"]) for row in rows}
+    assert scores == pytest.approx({"sample-good": 12.0, "sample-weak": 3.0})
