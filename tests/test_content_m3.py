@@ -73,8 +73,8 @@ def test_does_each_m3_scenario_pass_the_checker(path):
 
 def test_is_the_main_assessment_the_right_size():
     scenario = load_scenario(MHA)
-    assert 14 <= len(scenario.nodes) <= 18
-    assert 5 <= len(scenario.endings) <= 7
+    assert 17 <= len(scenario.nodes) <= 20
+    assert 6 <= len(scenario.endings) <= 8
     outcomes = {e.outcome for e in scenario.endings.values()}
     assert {"good", "acceptable", "poor", "unsafe", "unlawful"} <= outcomes
     rationale_nodes = [n for n in scenario.nodes.values() if n.rationale]
@@ -121,13 +121,78 @@ def test_do_the_scenarios_avoid_outdated_terms_as_current(path):
     assert "72 hours" not in text or "before 11 December 2017" in text
 
 
+HOME_PLAN = ("Offer Amina the home treatment plan", "Ask Dr Ellis to examine her now")
+
+
 def test_does_careful_practice_reach_home_treatment():
     session = play(
-        MHA, *GATHER_ALL, *VISIT_WELL, "Offer Amina the home treatment plan", "Write the plan"
+        MHA, *GATHER_ALL, *VISIT_WELL, *HOME_PLAN, "Go ahead at home", "Write the plan"
     )
     assert session.ending.id == "home-treatment"
     assert session.ending.outcome == "good"
+    assert session.state["physical_checked"] is True
     assert session.trace()["ending"]["score"] == 4
+
+
+def test_does_a_plan_at_home_wait_for_a_same_day_physical_check():
+    session = play(
+        MHA, *GATHER_ALL, *VISIT_WELL, "Offer Amina the home treatment plan", "Keep the blood tests"
+    )
+    assert session.current.id == "htt-plan", "tomorrow's blood tests must not be enough"
+    assert "check her physical health at the flat today" in " ".join(
+        load_scenario(MHA).nodes["alternatives"].text.split()
+    )
+
+
+def test_can_careful_practice_end_in_a_justified_s2_rated_as_highly_as_home_treatment():
+    session = play(
+        MHA,
+        *GATHER_ALL,
+        *VISIT_WELL,
+        *HOME_PLAN,
+        "Judge home not safe enough",
+        "Make an application for admission for assessment",
+        "Complete the application",
+        "Book an ambulance",
+        "Do all of it",
+    )
+    scenario = load_scenario(MHA)
+    assert session.ending.id == "s2-justified"
+    assert session.ending.outcome == "good"
+    assert session.ending.score == scenario.endings["home-treatment"].score == scenario.max_score
+    # The fork is the learner's judgement after the physical check, not the trust counter.
+    fork = scenario.nodes["physical-check"]
+    assert all(choice.when is None for choice in fork.choices)
+    assert "trust" not in str([c.target for c in scenario.nodes["informing"].choices])
+
+
+def test_does_a_police_van_keep_an_otherwise_careful_s2_from_the_top_endings():
+    session = play(
+        MHA,
+        *GATHER_ALL,
+        *VISIT_WELL,
+        *HOME_PLAN,
+        "Judge home not safe enough",
+        "Make an application for admission for assessment",
+        "Complete the application",
+        "Ask the police to take her",
+        "Do all of it",
+    )
+    assert session.ending.id == "s2-gaps"
+
+
+def test_do_the_debriefs_claim_only_what_every_path_to_them_did():
+    """A debrief must not tell the learner they did something their path did not include."""
+    scenario = load_scenario(MHA)
+    home = scenario.endings["home-treatment"].debrief
+    assert "If you also read her crisis plan and consulted Abdi" in home
+    assert "a consulted nearest relative" not in home
+    informing = {c.label[:12]: c.target for c in scenario.nodes["informing"].choices}
+    routes = {r.goto: r.when for r in informing["Do all of it"]}
+    for claim in ("recorded", "interviewed_suitably", "dignified_travel"):
+        assert claim in routes["s2-well"] and claim in routes["s2-justified"]
+    assert "alternatives_explored" in routes["s2-well"]
+    assert "nr_consulted" in routes["s2-justified"]
 
 
 def test_does_a_delayed_referral_rule_out_home_treatment():
@@ -158,6 +223,7 @@ def test_does_a_refused_alternative_lead_to_a_well_made_s2():
     )
     assert session.ending.id == "s2-well"
     assert session.ending.outcome == "acceptable"
+    assert session.ending.score == 3
 
 
 def test_does_an_s3_over_the_nearest_relatives_objection_end_unlawfully():
@@ -203,7 +269,7 @@ def test_does_treating_the_sister_as_nearest_relative_block_an_s3():
     assert session.ending.id == "s3-no-consult"
 
 
-def test_does_an_interview_in_english_make_the_application_unlawful():
+def test_does_an_interview_in_english_leave_the_application_open_to_challenge():
     session = play(
         MHA,
         "Book two doctors",
@@ -215,6 +281,32 @@ def test_does_an_interview_in_english_make_the_application_unlawful():
         "Make an application for admission for assessment",
     )
     assert session.ending.id == "no-suitable-interview"
+    # s13(2) asks for an interview "in a suitable manner", judged on the facts: no blanket
+    # rule makes an interview without an interpreter unlawful.
+    assert session.ending.outcome == "poor"
+    assert "no blanket rule" in session.ending.debrief.lower()
+
+
+def test_is_an_s3_without_consulting_the_nearest_relative_unlawful_whatever_the_interview():
+    session = play(
+        MHA,
+        "Book two doctors",
+        "Arrange a joint visit",
+        "Leave the nearest relative",
+        "Ask Abdi to tell his mother",
+        "Interview her in English",
+        "Two doctors will sign",
+        "Make an application for admission for treatment",
+    )
+    assert session.ending.id == "s3-no-consult"
+    assert session.ending.outcome == "unlawful"
+
+
+def test_must_the_amhp_interview_in_person_before_going_on():
+    session = play(
+        MHA, *GATHER_ALL, "Phone Abdi", "Ask Abdi to tell his mother", "Let the doctors examine"
+    )
+    assert session.current.id == "interview"
 
 
 def test_do_gaps_in_recording_and_informing_give_the_poor_s2_ending():
