@@ -17,6 +17,7 @@ from helpers.scenarios import Session, lint_scenario, load_scenario
 MODULE = Path(__file__).resolve().parents[1] / "course" / "m3-amhp"
 MHA = MODULE / "scenarios" / "mha-assessment.yaml"
 S136 = MODULE / "scenarios" / "s136-place-of-safety.yaml"
+NR_REQUEST = MODULE / "scenarios" / "nearest-relative-request.yaml"
 QUIZ = MODULE / "quizzes" / "amhp-self-check.yaml"
 
 RATIONALE = (
@@ -66,7 +67,12 @@ VISIT_WELL = (
 )
 
 
-@pytest.mark.parametrize("path", [MHA, S136], ids=["mha-assessment", "s136"])
+ALL_CASES = pytest.mark.parametrize(
+    "path", [MHA, S136, NR_REQUEST], ids=["mha-assessment", "s136", "nr-request"]
+)
+
+
+@ALL_CASES
 def test_does_each_m3_scenario_pass_the_checker(path):
     assert lint_scenario(path) == []
 
@@ -95,7 +101,7 @@ def test_is_the_s136_case_long_enough():
     assert {"good", "unlawful"} <= {e.outcome for e in scenario.endings.values()}
 
 
-@pytest.mark.parametrize("path", [MHA, S136], ids=["mha-assessment", "s136"])
+@ALL_CASES
 def test_does_every_ending_debrief_name_the_law_and_a_code_principle(path):
     for ending in load_scenario(path).endings.values():
         assert ending.law, f"ending {ending.id} lists no law"
@@ -107,7 +113,7 @@ def test_does_every_ending_debrief_name_the_law_and_a_code_principle(path):
         )
 
 
-@pytest.mark.parametrize("path", [MHA, S136], ids=["mha-assessment", "s136"])
+@ALL_CASES
 def test_do_the_scenarios_avoid_outdated_terms_as_current(path):
     text = path.read_text(encoding="utf-8")
     for term in (
@@ -382,6 +388,56 @@ def test_does_discharge_without_an_amhp_interview_leave_jade_without_a_plan():
     assert session.ending.id == "discharged-alone"
 
 
+# The nearest relative's request ----------------------------------------------------------
+NR_TO_DECISION = ("Accept the request", "Arrange a visit", "Keep talking through the door")
+
+
+def test_is_the_nearest_relative_case_short_and_complete():
+    scenario = load_scenario(NR_REQUEST)
+    assert 6 <= len(scenario.nodes) <= 9
+    outcomes = [e.outcome for e in scenario.endings.values()]
+    assert outcomes.count("good") >= 2 and {"poor", "unsafe", "unlawful"} <= set(outcomes)
+    assert scenario.content_note.strip() and len(scenario.content_note) <= 400
+    cited = {ref.section for node in scenario.nodes.values() for ref in node.law}
+    assert {"13(4)", "135(1)", "135(2)", "135(4)", "140"} <= cited
+
+
+def test_can_a_warrant_and_a_wait_for_a_bed_end_in_a_hard_but_good_admission():
+    session = play(NR_REQUEST, *NR_TO_DECISION, "Apply under s3", "Do not complete", "See Daniel again")
+    assert session.ending.id == "admitted-after-wait"
+    assert session.ending.outcome == "good"
+    assert session.state["warrant"] and session.state["nr_consulted"]
+    for section in ("s139", "s140", "s135(4)"):
+        assert section in session.ending.debrief
+
+
+def test_does_not_applying_need_written_reasons_for_the_nearest_relative():
+    written = play(NR_REQUEST, *NR_TO_DECISION, "Do not apply: agree a plan", "Explain your decision")
+    assert written.ending.id == "plan-with-written-reasons"
+    assert written.ending.outcome == "good"
+    spoken = play(NR_REQUEST, *NR_TO_DECISION, "Do not apply: agree a plan", "Explain it to her")
+    assert spoken.ending.id == "reasons-not-written"
+    assert spoken.ending.outcome == "unlawful"
+    assert "in writing" in spoken.ending.debrief
+
+
+def test_do_shortcuts_when_there_is_no_bed_end_badly():
+    to_bed = (*NR_TO_DECISION, "Apply under s3")
+    assert play(NR_REQUEST, *to_bed, "Complete the application").ending.outcome == "unsafe"
+    assert play(NR_REQUEST, *to_bed, "Ask the police to detain").ending.outcome == "unlawful"
+
+
+def test_must_the_police_wait_for_a_warrant():
+    session = play(NR_REQUEST, "Accept the request", "Arrange a visit", "Ask the police to force")
+    assert session.current.id == "door"
+    assert session.state["warrant"] is False
+
+
+def test_is_passing_the_request_back_to_the_family_poor_practice():
+    session = play(NR_REQUEST, "Tell her she has the right")
+    assert session.ending.outcome == "poor"
+
+
 def test_is_the_self_check_quiz_complete():
     assert lint_quiz(QUIZ) == []
     quiz = load_quiz(QUIZ)
@@ -426,6 +482,7 @@ def test_do_the_assessment_masters_hidden_answers_match_the_datasets():
             break  # Part C needs a trace and a running notebook: tested through the traces below
         exec(compile(cell.source, "m3-amhp-assessment.ipynb", "exec"), namespace)
     assert namespace["mhsds_change"] == 1761
+    assert namespace["ratio_2022_23"] == 3.6
     assert namespace["lowest_detained_source"] == "police (s136)"
 
 
@@ -444,9 +501,29 @@ def test_are_the_assessment_cells_marked_as_nbgrader_expects():
     assert master.cells[0].source.startswith("# ") and "Learning outcomes" in master.cells[0].source
 
 
-@pytest.mark.parametrize(("folder", "mark"), [("good", 4.0), ("weak", 2.4)])
+@pytest.mark.parametrize(("folder", "mark"), [("good", 4.0), ("weak", 1.0)])
 def test_do_the_sample_traces_score_as_the_marking_guide_says(folder, mark):
     from helpers.traces import load_trace, score_trace
 
     result = score_trace(load_trace("m3-mha-assessment", SUBMISSIONS / folder), MHA)
     assert round(4 * result.points / result.max_points, 2) == mark
+
+
+def test_does_the_weak_samples_unlawful_path_earn_at_most_a_quarter_of_the_case_marks():
+    from helpers.traces import load_trace, score_trace
+
+    result = score_trace(load_trace("m3-mha-assessment", SUBMISSIONS / "weak"), MHA)
+    assert result.ending_points == 0 and result.rationale_points == 3  # uncapped it would be 3/5
+    assert result.points == 0.25 * result.max_points
+    guide = (ASSESSMENT / "marking-guide.md").read_text(encoding="utf-8")
+    assert "a quarter" in guide and "| 1.0 |" in guide
+
+
+def test_does_question_2_ask_for_the_ratio_the_way_its_tests_check_it():
+    nbformat = pytest.importorskip("nbformat")
+    master = nbformat.read(ASSESSMENT / "m3-amhp-assessment.ipynb", as_version=4)
+    text = "\n".join(c.source for c in master.cells)
+    assert "Divide the Black or Black British rate by the White rate" in text
+    assert "1 decimal place" in text and "2 decimal" not in text
+    assert "NotImplementedError" not in text
+    assert "cap_unsafe=0.25" in text
