@@ -131,9 +131,7 @@ HOME_PLAN = ("Offer Amina the home treatment plan", "Ask Dr Ellis to examine her
 
 
 def test_does_careful_practice_reach_home_treatment():
-    session = play(
-        MHA, *GATHER_ALL, *VISIT_WELL, *HOME_PLAN, "Go ahead at home", "Write the plan"
-    )
+    session = play(MHA, *GATHER_ALL, *VISIT_WELL, *HOME_PLAN, "Go ahead at home", "Write the plan")
     assert session.ending.id == "home-treatment"
     assert session.ending.outcome == "good"
     assert session.state["physical_checked"] is True
@@ -403,7 +401,9 @@ def test_is_the_nearest_relative_case_short_and_complete():
 
 
 def test_can_a_warrant_and_a_wait_for_a_bed_end_in_a_hard_but_good_admission():
-    session = play(NR_REQUEST, *NR_TO_DECISION, "Apply under s3", "Do not complete", "See Daniel again")
+    session = play(
+        NR_REQUEST, *NR_TO_DECISION, "Apply under s3", "Do not complete", "See Daniel again"
+    )
     assert session.ending.id == "admitted-after-wait"
     assert session.ending.outcome == "good"
     assert session.state["warrant"] and session.state["nr_consulted"]
@@ -412,7 +412,9 @@ def test_can_a_warrant_and_a_wait_for_a_bed_end_in_a_hard_but_good_admission():
 
 
 def test_does_not_applying_need_written_reasons_for_the_nearest_relative():
-    written = play(NR_REQUEST, *NR_TO_DECISION, "Do not apply: agree a plan", "Explain your decision")
+    written = play(
+        NR_REQUEST, *NR_TO_DECISION, "Do not apply: agree a plan", "Explain your decision"
+    )
     assert written.ending.id == "plan-with-written-reasons"
     assert written.ending.outcome == "good"
     spoken = play(NR_REQUEST, *NR_TO_DECISION, "Do not apply: agree a plan", "Explain it to her")
