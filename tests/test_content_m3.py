@@ -529,3 +529,80 @@ def test_does_question_2_ask_for_the_ratio_the_way_its_tests_check_it():
     assert "1 decimal place" in text and "2 decimal" not in text
     assert "NotImplementedError" not in text
     assert "cap_unsafe=0.25" in text
+
+
+# Citations students can follow -------------------------------------------------------------
+SEED_OR_LINE = re.compile(r"\b00[0-4]_|\blines? \d|\(\d{3}, line|`00[0-4]")
+
+
+def _visible(text: str) -> str:
+    """Text a student sees: HTML comments (maintainers' line numbers) removed."""
+    return re.sub(r"<!--.*?-->", "", text, flags=re.S)
+
+
+def _student_texts():
+    nbformat = pytest.importorskip("nbformat")
+    for path in sorted(MODULE.glob("*.ipynb")):
+        for i, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            if cell.cell_type == "markdown":
+                yield f"{path.name} cell {i}", _visible(cell.source)
+    for path in (MODULE / "README.md", MODULE / "lecturer-guide.md"):
+        yield path.name, _visible(path.read_text(encoding="utf-8"))
+    for path in sorted(MODULE.glob("*/*.yaml")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        visible = [line.split("  # ")[0] for line in lines if not line.lstrip().startswith("#")]
+        yield path.name, "\n".join(visible)
+
+
+def test_do_students_see_citations_they_can_follow():
+    for where, text in _student_texts():
+        match = SEED_OR_LINE.search(text)
+        found = text[match.start() : match.start() + 40] if match else ""
+        assert match is None, (
+            f"{where}: cites a course file or a line number ({found!r}); "
+            "cite author or body, year, title and section, and keep line numbers in an HTML "
+            "or YAML comment for maintainers"
+        )
+
+
+def test_does_the_module_readme_list_public_references():
+    readme = (MODULE / "README.md").read_text(encoding="utf-8")
+    references = readme.split("## References", 1)[1]
+    for needle in (
+        "legislation.gov.uk/ukpga/1983/20",
+        "legislation.gov.uk/uksi/2017/1036",
+        "gov.uk/government/publications/code-of-practice-mental-health-act-1983",
+        "digital.nhs.uk/data-and-information/publications/statistical/mental-health-act-statistics-annual-figures",
+        "[2026] UKSC 16",
+        "[2014] EWCA Civ 362",
+        "No stable public link found",
+    ):
+        assert needle in references, f"the References section lacks {needle!r}"
+    assert "Key Competence" in readme or "key competence areas" in readme
+
+
+def test_does_the_lecturer_guide_teach_the_interview_test_not_a_blanket_rule():
+    guide = (MODULE / "lecturer-guide.md").read_text(encoding="utf-8")
+    assert "no interpreter makes any application unlawful" not in guide
+    assert "judged on the facts" in guide and "s130D" in guide
+    assert "reg. 4(1)(b)" in guide and "inspector" in guide
+
+
+def test_does_the_mca_notebook_date_the_law_it_teaches():
+    nbformat = pytest.importorskip("nbformat")
+    nb = nbformat.read(MODULE / "05-mca-and-mha.ipynb", as_version=4)
+    text = " ".join(" ".join(c.source.split()) for c in nb.cells)
+    for needle in (
+        "[2026] UKSC 16",
+        "2 June 2026",
+        "Deprivation of Liberty Safeguards",
+        "never brought into force",
+        "18 October 2025",
+        "s5(2)",
+        "s5(4)",
+        "s131(4)",
+        "chapter 19",
+        "play_quiz(QUIZ)",
+    ):
+        assert needle in text, f"notebook 5 lacks {needle!r}"
+    assert lint_quiz(MODULE / "quizzes" / "mca-mha-interface.yaml") == []
