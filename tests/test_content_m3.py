@@ -17,6 +17,7 @@ from helpers.scenarios import Session, lint_scenario, load_scenario
 MODULE = Path(__file__).resolve().parents[1] / "course" / "m3-amhp"
 MHA = MODULE / "scenarios" / "mha-assessment.yaml"
 S136 = MODULE / "scenarios" / "s136-place-of-safety.yaml"
+NR_REQUEST = MODULE / "scenarios" / "nearest-relative-request.yaml"
 QUIZ = MODULE / "quizzes" / "amhp-self-check.yaml"
 
 RATIONALE = (
@@ -66,15 +67,20 @@ VISIT_WELL = (
 )
 
 
-@pytest.mark.parametrize("path", [MHA, S136], ids=["mha-assessment", "s136"])
+ALL_CASES = pytest.mark.parametrize(
+    "path", [MHA, S136, NR_REQUEST], ids=["mha-assessment", "s136", "nr-request"]
+)
+
+
+@ALL_CASES
 def test_does_each_m3_scenario_pass_the_checker(path):
     assert lint_scenario(path) == []
 
 
 def test_is_the_main_assessment_the_right_size():
     scenario = load_scenario(MHA)
-    assert 14 <= len(scenario.nodes) <= 18
-    assert 5 <= len(scenario.endings) <= 7
+    assert 17 <= len(scenario.nodes) <= 20
+    assert 6 <= len(scenario.endings) <= 8
     outcomes = {e.outcome for e in scenario.endings.values()}
     assert {"good", "acceptable", "poor", "unsafe", "unlawful"} <= outcomes
     rationale_nodes = [n for n in scenario.nodes.values() if n.rationale]
@@ -95,7 +101,7 @@ def test_is_the_s136_case_long_enough():
     assert {"good", "unlawful"} <= {e.outcome for e in scenario.endings.values()}
 
 
-@pytest.mark.parametrize("path", [MHA, S136], ids=["mha-assessment", "s136"])
+@ALL_CASES
 def test_does_every_ending_debrief_name_the_law_and_a_code_principle(path):
     for ending in load_scenario(path).endings.values():
         assert ending.law, f"ending {ending.id} lists no law"
@@ -107,7 +113,7 @@ def test_does_every_ending_debrief_name_the_law_and_a_code_principle(path):
         )
 
 
-@pytest.mark.parametrize("path", [MHA, S136], ids=["mha-assessment", "s136"])
+@ALL_CASES
 def test_do_the_scenarios_avoid_outdated_terms_as_current(path):
     text = path.read_text(encoding="utf-8")
     for term in (
@@ -121,13 +127,76 @@ def test_do_the_scenarios_avoid_outdated_terms_as_current(path):
     assert "72 hours" not in text or "before 11 December 2017" in text
 
 
+HOME_PLAN = ("Offer Amina the home treatment plan", "Ask Dr Ellis to examine her now")
+
+
 def test_does_careful_practice_reach_home_treatment():
-    session = play(
-        MHA, *GATHER_ALL, *VISIT_WELL, "Offer Amina the home treatment plan", "Write the plan"
-    )
+    session = play(MHA, *GATHER_ALL, *VISIT_WELL, *HOME_PLAN, "Go ahead at home", "Write the plan")
     assert session.ending.id == "home-treatment"
     assert session.ending.outcome == "good"
+    assert session.state["physical_checked"] is True
     assert session.trace()["ending"]["score"] == 4
+
+
+def test_does_a_plan_at_home_wait_for_a_same_day_physical_check():
+    session = play(
+        MHA, *GATHER_ALL, *VISIT_WELL, "Offer Amina the home treatment plan", "Keep the blood tests"
+    )
+    assert session.current.id == "htt-plan", "tomorrow's blood tests must not be enough"
+    assert "check her physical health at the flat today" in " ".join(
+        load_scenario(MHA).nodes["alternatives"].text.split()
+    )
+
+
+def test_can_careful_practice_end_in_a_justified_s2_rated_as_highly_as_home_treatment():
+    session = play(
+        MHA,
+        *GATHER_ALL,
+        *VISIT_WELL,
+        *HOME_PLAN,
+        "Judge home not safe enough",
+        "Make an application for admission for assessment",
+        "Complete the application",
+        "Book an ambulance",
+        "Do all of it",
+    )
+    scenario = load_scenario(MHA)
+    assert session.ending.id == "s2-justified"
+    assert session.ending.outcome == "good"
+    assert session.ending.score == scenario.endings["home-treatment"].score == scenario.max_score
+    # The fork is the learner's judgement after the physical check, not the trust counter.
+    fork = scenario.nodes["physical-check"]
+    assert all(choice.when is None for choice in fork.choices)
+    assert "trust" not in str([c.target for c in scenario.nodes["informing"].choices])
+
+
+def test_does_a_police_van_keep_an_otherwise_careful_s2_from_the_top_endings():
+    session = play(
+        MHA,
+        *GATHER_ALL,
+        *VISIT_WELL,
+        *HOME_PLAN,
+        "Judge home not safe enough",
+        "Make an application for admission for assessment",
+        "Complete the application",
+        "Ask the police to take her",
+        "Do all of it",
+    )
+    assert session.ending.id == "s2-gaps"
+
+
+def test_do_the_debriefs_claim_only_what_every_path_to_them_did():
+    """A debrief must not tell the learner they did something their path did not include."""
+    scenario = load_scenario(MHA)
+    home = scenario.endings["home-treatment"].debrief
+    assert "If you also read her crisis plan and consulted Abdi" in home
+    assert "a consulted nearest relative" not in home
+    informing = {c.label[:12]: c.target for c in scenario.nodes["informing"].choices}
+    routes = {r.goto: r.when for r in informing["Do all of it"]}
+    for claim in ("recorded", "interviewed_suitably", "dignified_travel"):
+        assert claim in routes["s2-well"] and claim in routes["s2-justified"]
+    assert "alternatives_explored" in routes["s2-well"]
+    assert "nr_consulted" in routes["s2-justified"]
 
 
 def test_does_a_delayed_referral_rule_out_home_treatment():
@@ -158,6 +227,7 @@ def test_does_a_refused_alternative_lead_to_a_well_made_s2():
     )
     assert session.ending.id == "s2-well"
     assert session.ending.outcome == "acceptable"
+    assert session.ending.score == 3
 
 
 def test_does_an_s3_over_the_nearest_relatives_objection_end_unlawfully():
@@ -203,7 +273,7 @@ def test_does_treating_the_sister_as_nearest_relative_block_an_s3():
     assert session.ending.id == "s3-no-consult"
 
 
-def test_does_an_interview_in_english_make_the_application_unlawful():
+def test_does_an_interview_in_english_leave_the_application_open_to_challenge():
     session = play(
         MHA,
         "Book two doctors",
@@ -215,6 +285,32 @@ def test_does_an_interview_in_english_make_the_application_unlawful():
         "Make an application for admission for assessment",
     )
     assert session.ending.id == "no-suitable-interview"
+    # s13(2) asks for an interview "in a suitable manner", judged on the facts: no blanket
+    # rule makes an interview without an interpreter unlawful.
+    assert session.ending.outcome == "poor"
+    assert "no blanket rule" in session.ending.debrief.lower()
+
+
+def test_is_an_s3_without_consulting_the_nearest_relative_unlawful_whatever_the_interview():
+    session = play(
+        MHA,
+        "Book two doctors",
+        "Arrange a joint visit",
+        "Leave the nearest relative",
+        "Ask Abdi to tell his mother",
+        "Interview her in English",
+        "Two doctors will sign",
+        "Make an application for admission for treatment",
+    )
+    assert session.ending.id == "s3-no-consult"
+    assert session.ending.outcome == "unlawful"
+
+
+def test_must_the_amhp_interview_in_person_before_going_on():
+    session = play(
+        MHA, *GATHER_ALL, "Phone Abdi", "Ask Abdi to tell his mother", "Let the doctors examine"
+    )
+    assert session.current.id == "interview"
 
 
 def test_do_gaps_in_recording_and_informing_give_the_poor_s2_ending():
@@ -290,6 +386,60 @@ def test_does_discharge_without_an_amhp_interview_leave_jade_without_a_plan():
     assert session.ending.id == "discharged-alone"
 
 
+# The nearest relative's request ----------------------------------------------------------
+NR_TO_DECISION = ("Accept the request", "Arrange a visit", "Keep talking through the door")
+
+
+def test_is_the_nearest_relative_case_short_and_complete():
+    scenario = load_scenario(NR_REQUEST)
+    assert 6 <= len(scenario.nodes) <= 9
+    outcomes = [e.outcome for e in scenario.endings.values()]
+    assert outcomes.count("good") >= 2 and {"poor", "unsafe", "unlawful"} <= set(outcomes)
+    assert scenario.content_note.strip() and len(scenario.content_note) <= 400
+    cited = {ref.section for node in scenario.nodes.values() for ref in node.law}
+    assert {"13(4)", "135(1)", "135(2)", "135(4)", "140"} <= cited
+
+
+def test_can_a_warrant_and_a_wait_for_a_bed_end_in_a_hard_but_good_admission():
+    session = play(
+        NR_REQUEST, *NR_TO_DECISION, "Apply under s3", "Do not complete", "See Daniel again"
+    )
+    assert session.ending.id == "admitted-after-wait"
+    assert session.ending.outcome == "good"
+    assert session.state["warrant"] and session.state["nr_consulted"]
+    for section in ("s139", "s140", "s135(4)"):
+        assert section in session.ending.debrief
+
+
+def test_does_not_applying_need_written_reasons_for_the_nearest_relative():
+    written = play(
+        NR_REQUEST, *NR_TO_DECISION, "Do not apply: agree a plan", "Explain your decision"
+    )
+    assert written.ending.id == "plan-with-written-reasons"
+    assert written.ending.outcome == "good"
+    spoken = play(NR_REQUEST, *NR_TO_DECISION, "Do not apply: agree a plan", "Explain it to her")
+    assert spoken.ending.id == "reasons-not-written"
+    assert spoken.ending.outcome == "unlawful"
+    assert "in writing" in spoken.ending.debrief
+
+
+def test_do_shortcuts_when_there_is_no_bed_end_badly():
+    to_bed = (*NR_TO_DECISION, "Apply under s3")
+    assert play(NR_REQUEST, *to_bed, "Complete the application").ending.outcome == "unsafe"
+    assert play(NR_REQUEST, *to_bed, "Ask the police to detain").ending.outcome == "unlawful"
+
+
+def test_must_the_police_wait_for_a_warrant():
+    session = play(NR_REQUEST, "Accept the request", "Arrange a visit", "Ask the police to force")
+    assert session.current.id == "door"
+    assert session.state["warrant"] is False
+
+
+def test_is_passing_the_request_back_to_the_family_poor_practice():
+    session = play(NR_REQUEST, "Tell her she has the right")
+    assert session.ending.outcome == "poor"
+
+
 def test_is_the_self_check_quiz_complete():
     assert lint_quiz(QUIZ) == []
     quiz = load_quiz(QUIZ)
@@ -334,6 +484,7 @@ def test_do_the_assessment_masters_hidden_answers_match_the_datasets():
             break  # Part C needs a trace and a running notebook: tested through the traces below
         exec(compile(cell.source, "m3-amhp-assessment.ipynb", "exec"), namespace)
     assert namespace["mhsds_change"] == 1761
+    assert namespace["ratio_2022_23"] == 3.6
     assert namespace["lowest_detained_source"] == "police (s136)"
 
 
@@ -352,9 +503,106 @@ def test_are_the_assessment_cells_marked_as_nbgrader_expects():
     assert master.cells[0].source.startswith("# ") and "Learning outcomes" in master.cells[0].source
 
 
-@pytest.mark.parametrize(("folder", "mark"), [("good", 4.0), ("weak", 2.4)])
+@pytest.mark.parametrize(("folder", "mark"), [("good", 4.0), ("weak", 1.0)])
 def test_do_the_sample_traces_score_as_the_marking_guide_says(folder, mark):
     from helpers.traces import load_trace, score_trace
 
     result = score_trace(load_trace("m3-mha-assessment", SUBMISSIONS / folder), MHA)
     assert round(4 * result.points / result.max_points, 2) == mark
+
+
+def test_does_the_weak_samples_unlawful_path_earn_at_most_a_quarter_of_the_case_marks():
+    from helpers.traces import load_trace, score_trace
+
+    result = score_trace(load_trace("m3-mha-assessment", SUBMISSIONS / "weak"), MHA)
+    assert result.ending_points == 0 and result.rationale_points == 3  # uncapped it would be 3/5
+    assert result.points == 0.25 * result.max_points
+    guide = (ASSESSMENT / "marking-guide.md").read_text(encoding="utf-8")
+    assert "a quarter" in guide and "| 1.0 |" in guide
+
+
+def test_does_question_2_ask_for_the_ratio_the_way_its_tests_check_it():
+    nbformat = pytest.importorskip("nbformat")
+    master = nbformat.read(ASSESSMENT / "m3-amhp-assessment.ipynb", as_version=4)
+    text = "\n".join(c.source for c in master.cells)
+    assert "Divide the Black or Black British rate by the White rate" in text
+    assert "1 decimal place" in text and "2 decimal" not in text
+    assert "NotImplementedError" not in text
+    assert "cap_unsafe=0.25" in text
+
+
+# Citations students can follow -------------------------------------------------------------
+SEED_OR_LINE = re.compile(r"\b00[0-4]_|\blines? \d|\(\d{3}, line|`00[0-4]")
+
+
+def _visible(text: str) -> str:
+    """Text a student sees: HTML comments (maintainers' line numbers) removed."""
+    return re.sub(r"<!--.*?-->", "", text, flags=re.S)
+
+
+def _student_texts():
+    nbformat = pytest.importorskip("nbformat")
+    for path in sorted(MODULE.glob("*.ipynb")):
+        for i, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            if cell.cell_type == "markdown":
+                yield f"{path.name} cell {i}", _visible(cell.source)
+    for path in (MODULE / "README.md", MODULE / "lecturer-guide.md"):
+        yield path.name, _visible(path.read_text(encoding="utf-8"))
+    for path in sorted(MODULE.glob("*/*.yaml")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        visible = [line.split("  # ")[0] for line in lines if not line.lstrip().startswith("#")]
+        yield path.name, "\n".join(visible)
+
+
+def test_do_students_see_citations_they_can_follow():
+    for where, text in _student_texts():
+        match = SEED_OR_LINE.search(text)
+        found = text[match.start() : match.start() + 40] if match else ""
+        assert match is None, (
+            f"{where}: cites a course file or a line number ({found!r}); "
+            "cite author or body, year, title and section, and keep line numbers in an HTML "
+            "or YAML comment for maintainers"
+        )
+
+
+def test_does_the_module_readme_list_public_references():
+    readme = (MODULE / "README.md").read_text(encoding="utf-8")
+    references = readme.split("## References", 1)[1]
+    for needle in (
+        "legislation.gov.uk/ukpga/1983/20",
+        "legislation.gov.uk/uksi/2017/1036",
+        "gov.uk/government/publications/code-of-practice-mental-health-act-1983",
+        "digital.nhs.uk/data-and-information/publications/statistical/mental-health-act-statistics-annual-figures",
+        "[2026] UKSC 16",
+        "[2014] EWCA Civ 362",
+        "No stable public link found",
+    ):
+        assert needle in references, f"the References section lacks {needle!r}"
+    assert "Key Competence" in readme or "key competence areas" in readme
+
+
+def test_does_the_lecturer_guide_teach_the_interview_test_not_a_blanket_rule():
+    guide = (MODULE / "lecturer-guide.md").read_text(encoding="utf-8")
+    assert "no interpreter makes any application unlawful" not in guide
+    assert "judged on the facts" in guide and "s130D" in guide
+    assert "reg. 4(1)(b)" in guide and "inspector" in guide
+
+
+def test_does_the_mca_notebook_date_the_law_it_teaches():
+    nbformat = pytest.importorskip("nbformat")
+    nb = nbformat.read(MODULE / "05-mca-and-mha.ipynb", as_version=4)
+    text = " ".join(" ".join(c.source.split()) for c in nb.cells)
+    for needle in (
+        "[2026] UKSC 16",
+        "2 June 2026",
+        "Deprivation of Liberty Safeguards",
+        "never brought into force",
+        "18 October 2025",
+        "s5(2)",
+        "s5(4)",
+        "s131(4)",
+        "chapter 19",
+        "play_quiz(QUIZ)",
+    ):
+        assert needle in text, f"notebook 5 lacks {needle!r}"
+    assert lint_quiz(MODULE / "quizzes" / "mca-mha-interface.yaml") == []

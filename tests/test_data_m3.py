@@ -20,6 +20,7 @@ DATA = REPO / "data"
 M3_DATASETS = [
     "amhp_referrals_synthetic",
     "amhp_workforce",
+    "mha_cto_rates_ethnicity",
     "mha_detention_rates_ethnicity",
     "mha_detentions_england",
 ]
@@ -64,7 +65,12 @@ def test_does_each_dataset_load_with_its_schema(load, name):
     assert list(frame.columns) == [f["name"] for f in _fragment(name)["schema"]["fields"]]
 
 
-NATIONAL = ["amhp_workforce", "mha_detention_rates_ethnicity", "mha_detentions_england"]
+NATIONAL = [
+    "amhp_workforce",
+    "mha_cto_rates_ethnicity",
+    "mha_detention_rates_ethnicity",
+    "mha_detentions_england",
+]
 
 
 # copy or mirror sites: a figure read there is cited at the official address, with the copy
@@ -72,7 +78,9 @@ NATIONAL = ["amhp_workforce", "mha_detention_rates_ethnicity", "mha_detentions_e
 COPY_SITES = ("paperzz.com", "nhsd.io", "govmemo.com", "london-tv.co.uk", "mentalhealthwales.net")
 
 
-@pytest.mark.parametrize("name", ["mha_detention_rates_ethnicity", "mha_detentions_england"])
+@pytest.mark.parametrize(
+    "name", ["mha_cto_rates_ethnicity", "mha_detention_rates_ethnicity", "mha_detentions_england"]
+)
 def test_do_rows_cite_the_official_address_and_name_any_copy(load, name):
     import pandas as pd
 
@@ -260,3 +268,36 @@ def test_is_the_synthetic_log_plausible_against_national_figures(load):
     s136 = df[df["referral_source"] == "police (s136)"]
     assert s136["detained"].mean() < 0.2
     assert 0.35 < df["in_hours"].mean() < 0.5
+
+
+# --------------------------------------------------------------------------- CTOs
+
+
+def test_is_the_only_verified_cto_year_the_official_one(load):
+    frame = load("mha_cto_rates_ethnicity")
+    verified = frame[frame["status"].astype(str) == "V"]
+    assert set(verified["year"].astype(str)) == {"2020-21"}
+    rates = verified.set_index("ethnic_group")["rate_per_100k"]
+    assert rates["Black or Black British"] == 78.9 and rates["White"] == 7.8
+    assert round(78.9 / 7.8, 1) == 10.1  # "over ten times", as NHS Digital put it
+    assert (verified["ratio_as_reported"] == "over ten times").all()
+
+
+def test_are_rates_seen_only_as_ratios_left_empty(load):
+    frame = load("mha_cto_rates_ethnicity")
+    ratio_only = frame[frame["year"].astype(str).isin(["2021-22", "2022-23", "2023-24", "2024-25"])]
+    assert ratio_only["rate_per_100k"].isna().all(), "a rate not seen in a source must stay empty"
+    assert (ratio_only["status"].astype(str) != "V").all()
+
+
+def test_is_the_cto_disparity_larger_than_the_detention_disparity_in_the_same_year(load):
+    cto = load("mha_cto_rates_ethnicity")
+    det = load("mha_detention_rates_ethnicity")
+
+    def ratio(frame, year):
+        rows = frame[frame["year"].astype(str) == year].set_index("ethnic_group")
+        return (
+            rows.loc["Black or Black British", "rate_per_100k"] / rows.loc["White", "rate_per_100k"]
+        )
+
+    assert ratio(cto, "2020-21") > 2 * ratio(det, "2020-21")
