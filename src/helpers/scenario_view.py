@@ -583,8 +583,9 @@ def play_scenario(
     ``save``: save the decision trace as ``mhsw-trace-<id>.json`` in ``folder`` (default: the
     notebook's folder) after every choice, and keep it in the notebook too, as an output of
     this cell (so a notebook uploaded alone carries it). ``resume``: if a saved trace exists,
-    offer to continue it or start again. ``seminar=True``: larger text for a projector, tallies of the room's
-    votes and feedback revealed by the lecturer (pass ``save=False`` if the seminar's run
+    offer to continue it or start again. ``seminar=True``: larger text for a projector,
+    tallies of the room's votes and feedback revealed by the lecturer (pass ``save=False`` if
+    the seminar's run
     should leave no trace file).
     """
     from IPython.display import display
