@@ -12,7 +12,6 @@ look at the result from every side.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import shutil
@@ -251,10 +250,13 @@ def test_does_every_collected_student_get_the_right_marks(graded, course):
     from helpers.traces import score_trace
 
     run = graded[M3]
+    weak = json.loads((SAMPLES / "weak" / M3_TRACE).read_text(encoding="utf-8"))
+    weak_score = score_trace(weak, find_scenario(SCENARIO))
+    weak_total = round(2.0 + round(4 * weak_score.points / weak_score.max_points, 2), 2)
     for student in ("ak101", "bo102", "fw106"):
         assert _auto(course, M3, student) == 12.0, run.results[student]
-    for student in ("cj103", "dp104", "gn107"):
-        assert _auto(course, M3, student) == 4.4, run.results[student]
+    for student in ("cj103", "dp104", "gn107"):  # Q5 right, the case capped (unlawful ending)
+        assert _auto(course, M3, student) == weak_total, run.results[student]
     score = score_trace(play(SCENARIO, defensible=False), find_scenario(SCENARIO))
     partial_trace = round(4 * score.points / score.max_points, 2)
     assert _auto(course, SAMPLE, "cs201") == 8.0

@@ -363,6 +363,10 @@ def collect(
     for student, files in sorted(by_student.items()):
         _place(course, assignment_id, notebook_name, student, files, force, report, records)
     report.missing = sorted(p.student_id for p in roster if p.student_id not in by_student)
+    for student, person in people.items():
+        if student in records:
+            records[student].sis_user_id = person.sis_user_id
+            records[student].sis_login_id = person.sis_login_id
     save_records(course.submitted, assignment_id, records)
     _update_gradebook(course, [people[s] for s in report.placed], records)
     return report

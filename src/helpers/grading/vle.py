@@ -132,6 +132,8 @@ class VleRecord:
     original: str = ""  # the file name in the download
     late: bool = False
     notes: list[str] = field(default_factory=list)
+    sis_user_id: str = ""  # from the roster, for Canvas's gradebook import
+    sis_login_id: str = ""
 
 
 def vle_file(submitted: Path, assignment_id: str) -> Path:
