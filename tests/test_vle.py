@@ -270,3 +270,95 @@ def test_does_the_notebook_alone_score_the_same_as_notebook_and_trace_file(grade
             return gb.find_grade("q6-trace", M3, M3, student).score
 
     assert q6("ak101") == q6("bo102") == 4.0
+
+
+# --------------------------------------------------------------------------- marks and feedback out
+
+
+def _rows(text: str) -> list[list[str]]:
+    import csv
+
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_does_the_moodle_worksheet_carry_the_participant_numbers_that_came_in(graded, course):
+    from helpers.grading.export import collect_marks, render, report
+
+    marks = collect_marks(course, M3)
+    rows = _rows(render(marks, "moodle-worksheet", M3, partial=True, per_question=True))
+    header = rows[0]
+    # the columns Moodle's importer looks for (importgradeslib.php), in Moodle's English names
+    assert header[:7] == [
+        "Identifier",
+        "Full name",
+        "Email address",
+        "Status",
+        "Grade",
+        "Maximum Grade",
+        "Last modified (grade)",
+    ]
+    assert "Feedback comments" not in header  # would overwrite tutors' comments in Moodle
+    assert {"q1-tests", "q6-trace"} <= set(header[7:])
+    by_id = {r[0]: dict(zip(header, r, strict=True)) for r in rows[1:]}
+    assert by_id["Participant 101"]["Full name"] == "Amira Khan"
+    assert by_id["Participant 101"]["Grade"] == "12"
+    assert by_id["Participant 102"]["q6-trace"] == "4"
+    assert by_id["Participant 101"]["Maximum Grade"] == "19"
+    assert set(by_id) == {f"Participant {n}" for n in (101, 102, 103, 104, 106, 107)}
+    # without --partial, work still waiting for a tutor has an empty grade (Moodle skips it)
+    final = _rows(render(marks, "moodle-worksheet", M3))
+    assert {r[4] for r in final[1:]} == {""}
+    assert "Left out of the worksheet" in report(marks, fmt="moodle-worksheet")
+
+
+def test_does_the_canvas_export_carry_the_canvas_ids_that_came_in(graded, course):
+    from helpers.grading.export import collect_marks, render
+
+    marks = collect_marks(course, SAMPLE)
+    rows = _rows(
+        render(marks, "canvas", SAMPLE, name="Sample", canvas_id="777", section="A", partial=True)
+    )
+    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Sample (777)"]
+    assert rows[1] == ["Points Possible", "", "", "", "", "12"]
+    by_id = {r[1]: r for r in rows[2:]}
+    assert by_id["5001"][:5] == ["Reid, Chloe", "5001", "cs201", "", "A"]
+    assert by_id["5001"][5] == "8" and by_id["5003"][5] == "0"
+    assert by_id["5002"][0] == "Farah, Omar"
+
+
+def test_does_the_export_command_refuse_per_question_marks_for_canvas(graded, course, capsys):
+    from helpers.cli import main
+
+    with pytest.raises(SystemExit, match="new assignment"):
+        main(
+            ["export", SAMPLE, "--format", "canvas", "--per-question", "--course", str(course.root)]
+        )
+    out = course.root / "m3.csv"
+    assert main(["export", M3, "--per-question", "-o", str(out), "--course", str(course.root)]) == 0
+    assert "q6-trace" in out.read_text(encoding="utf-8").splitlines()[0]
+
+
+def test_are_feedback_zips_named_so_each_vle_finds_the_student(graded, course):
+    import re
+
+    from helpers.grading.feedback import vle_feedback_zip, write_feedback
+
+    written, _, problems = write_feedback(course, M3)
+    assert problems == [] and "ak101" in written
+    path, included, left_out = vle_feedback_zip(course, M3, "moodle", written)
+    names = zipfile.ZipFile(path).namelist()
+    assert "Amira Khan_101_assignsubmission_file_m3-amhp-assessment-feedback.html" in names
+    for name in names:  # Moodle splits on "_": name, participant, plugin type, plugin, file
+        parts = name.split("_", 4)
+        assert parts[1].isdigit() and parts[2:4] == ["assignsubmission", "file"], name
+    assert len(included) == 6 and left_out == []
+
+    written, _, problems = write_feedback(course, SAMPLE)
+    path, included, _ = vle_feedback_zip(course, SAMPLE, "canvas", written)
+    names = zipfile.ZipFile(path).namelist()
+    assert "reidchloe_5001_70001_sample-assignment-feedback.html" in names
+    for name in names:  # Canvas takes the first two numbers between underscores
+        numbers = [p for p in name.split("_") if re.fullmatch(r"\d+", p)]
+        assert numbers[:2] in (["5001", "70001"], ["5002", "70002"], ["5003", "70003"]), name
+    text = zipfile.ZipFile(path).read("reidchloe_5001_70001_sample-assignment-feedback.html")
+    assert b"BEGIN HIDDEN TESTS" not in text
