@@ -362,3 +362,38 @@ def test_are_feedback_zips_named_so_each_vle_finds_the_student(graded, course):
         assert numbers[:2] in (["5001", "70001"], ["5002", "70002"], ["5003", "70003"]), name
     text = zipfile.ZipFile(path).read("reidchloe_5001_70001_sample-assignment-feedback.html")
     assert b"BEGIN HIDDEN TESTS" not in text
+
+
+def test_are_damaged_foreign_and_ambiguous_uploads_explained(tmp_path):
+    from helpers.grading.collect import collect
+
+    root = tmp_path / "course"
+    root.mkdir()
+    shutil.copy2(REPO / "nbgrader_config.py", root)
+    for folder in ("solutions", "exercises"):
+        shutil.copytree(REPO / folder / M3, root / folder / M3)
+    course = Course.find(root)
+    other = (REPO / "exercises" / SAMPLE / f"{SAMPLE}.ipynb").read_bytes()
+    download = tmp_path / "download.zip"
+    with zipfile.ZipFile(download, "w") as z:
+        _add(z, f"Dan Damaged_301_assignsubmission_file/{M3}.ipynb", b'{"cells": [')
+        _add(z, f"Olly Other_302_assignsubmission_file/{M3}.ipynb", other)
+        _add(z, f"Sam Lee_303_assignsubmission_file/{M3}.ipynb", _one_file(SAMPLES / "good"))
+        _add(z, "marks-2024.xlsx", b"not from the VLE")
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "student_id,name\ndd301,Dan Damaged\noo302,Olly Other\nsl1,Sam Lee\nsl2,Sam Lee\n",
+        encoding="utf-8",
+    )
+    report = collect(course, M3, download, roster)
+    assert "damaged" in " ".join(report.placed["dd301"])
+    reasons = dict(report.not_placed)
+    assert (
+        "another assignment (sample-assignment)"
+        in reasons[f"Olly Other_302_assignsubmission_file/{M3}.ipynb"]
+    )
+    assert (
+        "fits several students (sl1, sl2)"
+        in reasons[f"Sam Lee_303_assignsubmission_file/{M3}.ipynb"]
+    )
+    assert "does not follow Moodle's or Canvas's naming" in reasons["marks-2024.xlsx"]
