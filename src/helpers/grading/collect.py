@@ -192,11 +192,14 @@ def read_download(zip_path: Path, vle: str = "auto") -> tuple[list[Upload], list
                 )
                 continue
             kind, fields = parsed
-            try:
-                data = _read(archive, info, budget)
-            except (UnsafeZip, zipfile.BadZipFile, OSError) as exc:
-                refused.append((name, f"refused: {exc}"))
-                continue
+            wanted = PurePosixPath(fields["file"]).name
+            data = b""  # other files (Word, PDF ...) are only reported, never read
+            if wanted.lower().endswith((".ipynb", ".zip")) or TRACE_FILE.match(wanted):
+                try:
+                    data = _read(archive, info, budget)
+                except (UnsafeZip, zipfile.BadZipFile, OSError) as exc:
+                    refused.append((name, f"refused: {exc}"))
+                    continue
             upload = Upload(
                 path=name,
                 vle=kind,
