@@ -66,7 +66,7 @@ def notebooks_in(folder: str | Path) -> list[Path]:
 
 def status_line(trace: dict[str, Any] | None) -> str:
     """The one line students see under the scenario: what the notebook now holds."""
-    save = "Save the notebook (Ctrl+S) before you submit it."
+    save = "Save the notebook (Ctrl+S) to keep them; the saved notebook is what you submit."
     if not trace:
         return f"Your decisions in this case will be kept in this notebook as you play. {save}"
     steps = len(trace.get("steps") or [])
