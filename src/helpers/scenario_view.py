@@ -585,8 +585,7 @@ def play_scenario(
     this cell (so a notebook uploaded alone carries it). ``resume``: if a saved trace exists,
     offer to continue it or start again. ``seminar=True``: larger text for a projector,
     tallies of the room's votes and feedback revealed by the lecturer (pass ``save=False`` if
-    the seminar's run
-    should leave no trace file).
+    the seminar's run should leave no trace file).
     """
     from IPython.display import display
 
