@@ -360,10 +360,10 @@ def test_does_the_export_list_every_student_with_the_right_mark(graded, course):
             )
         )
     )
-    assert canvas[0] == ["Student", "ID", "SIS User ID", "Section", "Sample (4321)"]
-    assert canvas[1] == ["Points Possible", "", "", "", "12"]
-    assert ["Absent, Ana", "9001", ABSENT, "A", "0"] in canvas
-    assert ["s03-invalid-json", "", "s03-invalid-json", "A", ""] in canvas
+    assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Sample (4321)"]
+    assert canvas[1] == ["Points Possible", "", "", "", "", "12"]
+    assert ["Absent, Ana", "9001", ABSENT, "", "A", "0"] in canvas
+    assert ["s03-invalid-json", "", "s03-invalid-json", "", "A", ""] in canvas
     assert len(canvas) == 2 + len(STUDENTS) + 1
 
 

@@ -21,6 +21,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "twee": ("helpers.twee", "export a scenario as Twee 3 for Twine"),
     "release": ("helpers.grading.release", "generate student versions of assessed notebooks"),
     "validate": ("helpers.grading.validate", "check a notebook before you submit it"),
+    "collect": (
+        "helpers.grading.collect",
+        "put a Moodle or Canvas 'download all submissions' zip into submitted/",
+    ),
     "grade": ("helpers.grading.grade", "autograde every submission of an assignment"),
     "feedback": ("helpers.grading.feedback", "write feedback files for an assignment"),
     "export": ("helpers.grading.export", "export marks for a VLE (csv, moodle, canvas)"),

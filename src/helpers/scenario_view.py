@@ -418,6 +418,11 @@ class ScenarioView:
             return
         from helpers.traces import save_trace
 
+        # The notebook itself carries the trace too (helpers.notebook_traces), so a notebook
+        # uploaded alone to a VLE keeps it.
+        if getattr(self, "trace_display", None) is not None:
+            self.trace_display.update(self.session.trace())
+
         try:
             self.saved_path = save_trace(self.session.trace(), folder=self.save_folder)
         except OSError as exc:
@@ -576,10 +581,11 @@ def play_scenario(
     """Play a scenario in the notebook and return its view.
 
     ``save``: save the decision trace as ``mhsw-trace-<id>.json`` in ``folder`` (default: the
-    notebook's folder) after every choice. ``resume``: if a saved trace exists, offer to continue
-    it or start again. ``seminar=True``: larger text for a projector, tallies of the room's
-    votes and feedback revealed by the lecturer (pass ``save=False`` if the seminar's run
-    should leave no trace file).
+    notebook's folder) after every choice, and keep it in the notebook too, as an output of
+    this cell (so a notebook uploaded alone carries it). ``resume``: if a saved trace exists,
+    offer to continue it or start again. ``seminar=True``: larger text for a projector,
+    tallies of the room's votes and feedback revealed by the lecturer (pass ``save=False`` if
+    the seminar's run should leave no trace file).
     """
     from IPython.display import display
 
@@ -588,6 +594,11 @@ def play_scenario(
     )
     display(view.widget)
     view._displayed = True
+    if save:
+        from helpers.notebook_traces import TraceDisplay
+
+        view.trace_display = TraceDisplay()
+        view.trace_display.show(view.session.trace() if view.session.steps else None)
     return view
 
 
@@ -606,11 +617,12 @@ def build_scenario_view(
     )
     save_folder = Path(folder) if folder is not None else Path(".")
     saved = trace_file(scenario.id, save_folder)
-    if resume and saved.exists():
-        from helpers.traces import load_trace
+    from helpers.traces import find_trace, has_saved_trace
 
+    if resume and has_saved_trace(scenario.id, save_folder):
         try:
-            trace = load_trace(scenario.id, folder=save_folder)
+            found = find_trace(scenario.id, folder=save_folder)
+            trace, saved = found.trace, found.path
             session = Session.resume(scenario, trace)
         except (ValueError, KeyError, TypeError, OSError) as exc:
             notice = (
@@ -624,7 +636,11 @@ def build_scenario_view(
                 notice=notice,
             )
         return ScenarioView(
-            session, seminar=seminar, save_folder=save_folder if save else None, saved_trace=trace
+            session,
+            seminar=seminar,
+            save_folder=save_folder if save else None,
+            saved_trace=trace,
+            notice=found.note,
         )
     return ScenarioView(
         Session(scenario), seminar=seminar, save_folder=save_folder if save else None

@@ -2,7 +2,9 @@
 
 A trace is the JSON dictionary made by :meth:`helpers.scenarios.Session.trace` (format
 ``mhsw-trace/1``, described in ``docs/scenario-format.md``). It is saved beside the notebook as
-``mhsw-trace-<scenario id>.json``, so it survives closing the notebook and is submitted with it.
+``mhsw-trace-<scenario id>.json`` and kept inside the notebook itself (an output of the scenario
+cell, see :mod:`helpers.notebook_traces`), so a notebook uploaded alone still carries it.
+:func:`find_trace` looks in both places and says which one counts when they differ.
 """
 
 from __future__ import annotations
@@ -49,26 +51,148 @@ def save_trace(trace: dict[str, Any], folder: str | Path = ".") -> Path:
     return target
 
 
-def load_trace(scenario_id: str, folder: str | Path = ".") -> dict[str, Any]:
-    """Read the saved trace of ``scenario_id`` from ``folder`` (the notebook's folder)."""
+def load_trace(
+    scenario_id: str, folder: str | Path = ".", notebook: str | Path | None = None
+) -> dict[str, Any]:
+    """Read the saved trace of ``scenario_id``: from ``folder`` (the notebook's folder).
+
+    The trace is looked for in the file ``mhsw-trace-<id>.json`` and in the notebooks of the
+    folder (``notebook`` names one), where ``play_scenario`` also keeps it. When they disagree,
+    :func:`find_trace` chooses one and this function prints a plain note saying which.
+    """
+    found = find_trace(scenario_id, folder, notebook=notebook)
+    if found.note:
+        print(found.note)
+    return found.trace
+
+
+@dataclass(frozen=True)
+class FoundTrace:
+    """A trace and where it was found (``kind`` is ``"file"`` or ``"notebook"``)."""
+
+    trace: dict[str, Any]
+    path: Path
+    kind: str
+    note: str = ""  # set when a notebook and the file beside it held different traces
+
+    @property
+    def where(self) -> str:
+        if self.kind == "notebook":
+            return f"the notebook {self.path.name}"
+        return f"the file {self.path.name} beside the notebook"
+
+
+def _progress(trace: dict[str, Any]) -> tuple:
+    """Orders two traces of the same scenario: the one that counts sorts last.
+
+    A finished trace beats an unfinished one; of two finished traces, the one that finished
+    later; of two unfinished ones, the one further along (each restart, step and step back
+    moves a trace forward, so a later save of the same play-through always sorts later).
+    """
+    from datetime import datetime
+
+    finished = trace.get("finished_at")
+    when = 0.0
+    if finished:
+        try:
+            when = datetime.fromisoformat(str(finished)).timestamp()
+        except ValueError:
+            when = 0.0
+    steps = len(trace.get("steps") or [])
+    back = int(trace.get("back_steps") or 0)
+    return (bool(trace.get("ending")), when, int(trace.get("restarts") or 0), steps + back, back)
+
+
+def _describe(trace: dict[str, Any]) -> str:
+    steps = len(trace.get("steps") or [])
+    ending = trace.get("ending")
+    if ending:
+        name = ending.get("title") or ending.get("id")
+        return f"{steps} decision(s), ending '{name}' reached at {trace.get('finished_at')}"
+    return f"{steps} decision(s), no ending reached"
+
+
+def find_trace(
+    scenario_id: str, folder: str | Path = ".", notebook: str | Path | None = None
+) -> FoundTrace:
+    """Find the trace of ``scenario_id`` that counts, beside or inside the notebook.
+
+    Looks in ``folder/mhsw-trace-<id>.json`` and in the outputs of the notebooks in ``folder``
+    (only ``notebook`` if given; see :mod:`helpers.notebook_traces`). **When both hold a trace
+    and they differ, the one that counts is the more complete:** a trace that reached an ending
+    beats one that did not; of two that reached an ending, the one that finished later; of two
+    unfinished ones, the one further along. On a tie the file beside the notebook counts. The
+    result's ``note`` then says, in plain words, which one is used and why.
+
+    Raises ``FileNotFoundError`` (saying where it looked) when there is no trace, and
+    ``ValueError`` when the only trace found is damaged.
+    """
+    from helpers.notebook_traces import notebooks_in, traces_in_notebook
+
+    folder = Path(folder)
+    candidates: list[FoundTrace] = []
+    damaged: str | None = None
     path = trace_path(scenario_id, folder)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if path.is_file():
+        try:
+            trace = json.loads(path.read_text(encoding="utf-8"))
+            validate_trace(trace)
+            candidates.append(FoundTrace(trace, path, "file"))
+        except (UnicodeDecodeError, OSError) as exc:
+            damaged = f"{path}: the decision trace cannot be read ({exc})."
+        except json.JSONDecodeError as exc:
+            damaged = (
+                f"{path}:{exc.lineno}: the decision trace is not valid JSON ({exc.msg}). "
+                "It may have been edited by hand: delete it and play the scenario again."
+            )
+        except ValueError as exc:
+            damaged = f"{path}: {exc}"
+    notebooks = [Path(notebook)] if notebook else notebooks_in(folder)
+    for nb_path in notebooks:
+        for trace in traces_in_notebook(nb_path).get(scenario_id, []):
+            if not trace_problems(trace):
+                candidates.append(FoundTrace(trace, nb_path, "notebook"))
+    if not candidates:
+        if damaged:
+            raise ValueError(damaged)
         raise FileNotFoundError(
             f"No decision trace found for the scenario '{scenario_id}': looked for the file "
-            f"{path}. Play the scenario in the notebook first (run the cell that shows it and "
-            "make your choices until you reach an ending), then run this cell again."
-        ) from None
-    try:
-        trace = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(
-            f"{path}:{exc.lineno}: the decision trace is not valid JSON ({exc.msg}). "
-            "It may have been edited by hand: delete it and play the scenario again."
-        ) from None
-    validate_trace(trace)
-    return trace
+            f"{path} and inside the notebook(s) in {folder.resolve()}. Play the scenario in the "
+            "notebook first (run the cell that shows it and make your choices until you reach "
+            "an ending), save the notebook, then run this cell again."
+        )
+    # max() keeps the first of equals, and the file (if any) comes first: a tie goes to it.
+    best = max(candidates, key=lambda c: _progress(c.trace))
+    others = [c for c in candidates if c.trace != best.trace]
+    if not others:
+        return best
+    other = max(others, key=lambda c: _progress(c.trace))
+    reason = (
+        "it reached an ending"
+        if best.trace.get("ending") and not other.trace.get("ending")
+        else "it finished later"
+        if best.trace.get("ending")
+        else "it went further"
+    )
+    note = (
+        f"Note: two different decision traces of the case '{scenario_id}' were found: one in "
+        f"{best.where} ({_describe(best.trace)}) and one in {other.where} "
+        f"({_describe(other.trace)}). The one in {best.where} is used because {reason}. "
+        "If that is not the attempt you want marked, play the case again in this notebook, "
+        f"save it, and delete the file {path.name} if there is one."
+    )
+    if damaged:
+        note += f" (The file beside the notebook is damaged: {damaged})"
+    return FoundTrace(best.trace, best.path, best.kind, note)
+
+
+def has_saved_trace(scenario_id: str, folder: str | Path = ".") -> bool:
+    """True if a trace of ``scenario_id`` is saved beside or inside a notebook in ``folder``."""
+    from helpers.notebook_traces import notebooks_in, traces_in_notebook
+
+    return trace_path(scenario_id, folder).is_file() or any(
+        scenario_id in traces_in_notebook(p) for p in notebooks_in(folder)
+    )
 
 
 # --- checking -------------------------------------------------------------------------------

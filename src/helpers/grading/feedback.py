@@ -6,12 +6,17 @@ tutors' comments, and the result and message of every test. The course configura
 the code of hidden tests (``ClearHiddenTests``) and shortens tracebacks of test cells to their
 message (``ShortTestTracebacks``). As a last safeguard each feedback file is checked against
 the master notebook; a file that still shows hidden-test code is deleted and reported.
+
+With ``--vle moodle`` or ``--vle canvas`` the files are also packed into one zip, named so that
+the VLE gives each file to the right student (see :func:`vle_feedback_zip`).
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+import zipfile
 from pathlib import Path
 
 from helpers.grading._course import Course, add_course_argument
@@ -26,6 +31,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="ID",
         help="only this student (repeat for several)",
     )
+    parser.add_argument(
+        "--vle",
+        choices=("moodle", "canvas"),
+        help="also write exports/<ID>-feedback-<vle>.zip, ready to upload to that VLE",
+    )
     add_course_argument(parser)
 
 
@@ -38,7 +48,74 @@ def run(args: argparse.Namespace) -> int:
         print(f"  - {note}")
     for problem in problems:
         print(f"  - PROBLEM: {problem}", file=sys.stderr)
+    if args.vle:
+        path, included, left_out = vle_feedback_zip(course, args.assignment, args.vle, written)
+        print(f"{len(included)} feedback file(s) packed for {args.vle} in {path}.")
+        for line in left_out:
+            print(f"  - not in the zip: {line}")
+        print(UPLOAD_HELP[args.vle])
     return 1 if problems else 0
+
+
+UPLOAD_HELP = {
+    "moodle": (
+        "Upload it in Moodle on the assignment's submissions page with 'Upload multiple "
+        "feedback files in a zip' (in the grading actions menu; where the menu sits varies "
+        "between Moodle versions). The assignment needs the feedback type 'Feedback files'."
+    ),
+    "canvas": (
+        "Upload it in Canvas on the assignment's page with 'Re-Upload Submissions'. Each file "
+        "is attached as a comment to that student's submission; it works only for work that "
+        "came from a Canvas download (the numbers in the names are Canvas's own)."
+    ),
+}
+
+
+def vle_feedback_zip(
+    course: Course, assignment_id: str, vle: str, students: list[str]
+) -> tuple[Path, list[str], list[str]]:
+    """Pack the feedback files of ``students`` into a zip the VLE sorts by student.
+
+    * Moodle ("Upload multiple feedback files in a zip") reads the participant number from
+      names in its own download form, ``<name>_<participant>_assignsubmission_file_<file>``
+      (``mod/assign/feedback/file/importziplib.php``); the name may not contain ``_``.
+    * Canvas ("Re-Upload Submissions") reads the first two numbers between underscores as the
+      user id and the id of a file the student submitted, as in its own download
+      (``Assignment#infer_comment_context_from_filename``).
+
+    Students whose work did not come in through ``mhsw collect`` from that VLE are left out
+    and listed. Returns (zip path, students included, lines about those left out).
+    """
+    from helpers.grading.vle import load_records
+
+    records = load_records(course.submitted, assignment_id)
+    out = course.root / "exports" / f"{assignment_id}-feedback-{vle}.zip"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    included: list[str] = []
+    left_out: list[str] = []
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for student in sorted(students):
+            record = records.get(student)
+            files = sorted((course.feedback / student / assignment_id).glob("*.html"))
+            if record is None or record.vle != vle or not files:
+                why = "no feedback file" if not files else f"did not come from a {vle} download"
+                left_out.append(f"{student} ({why}): return their feedback another way")
+                continue
+            for html in files:
+                name = f"{html.stem}-feedback.html"
+                if vle == "moodle":
+                    person = (record.vle_name or student).replace("_", " ")
+                    entry = f"{person}_{record.vle_id}_assignsubmission_file_{name}"
+                else:
+                    if not record.file_id:
+                        left_out.append(f"{student} (no Canvas file id in the download)")
+                        break
+                    person = re.sub(r"\W", "", record.vle_name) or "student"
+                    entry = f"{person}_{record.vle_id}_{record.file_id}_{name}"
+                archive.write(html, entry)
+            else:
+                included.append(student)
+    return out, included, left_out
 
 
 def write_feedback(

@@ -242,9 +242,10 @@ def _up_to_date(course: Course, assignment_id: str, student: str) -> bool:
 def _precheck(course: Course, assignment_id: str, student: str) -> list[str]:
     """Problems nbgrader will not explain well: damaged files, deleted or copied graded cells."""
     from helpers.grading.validate import check_notebook
+    from helpers.notebook_traces import trace_notes
 
-    notes = []
     folder = course.submitted / student / assignment_id
+    notes = trace_notes(folder)
     for released in sorted((course.release / assignment_id).glob("*.ipynb")):
         submitted = folder / released.name
         if not submitted.is_file():
@@ -262,6 +263,8 @@ def _precheck(course: Course, assignment_id: str, student: str) -> list[str]:
 
 
 def _prepare_run_folder(course: Course, assignment_id: str, students: list[str]) -> Path:
+    from helpers.notebook_traces import write_sidecars
+
     run = Path(tempfile.mkdtemp(prefix="mhsw-grade-"))
     sandbox = run / "course"
     # Support files come from the release (what students had), never from solutions/.
@@ -279,6 +282,9 @@ def _prepare_run_folder(course: Course, assignment_id: str, students: list[str])
             ignore=shutil.ignore_patterns(".ipynb_checkpoints"),
             symlinks=True,
         )
+        # nbgrader clears outputs before running a notebook, so a trace kept only inside the
+        # notebook (a VLE upload) is written beside it in the grading copy first.
+        write_sidecars(sandbox / "submitted" / student / assignment_id)
     (sandbox / "autograded").mkdir()
     (run / "tmp").mkdir()
     kernel = run / "jupyter" / "kernels" / "mhsw-sandbox"

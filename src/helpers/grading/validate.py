@@ -277,21 +277,23 @@ def _is_placeholder(cell: Any) -> bool:
 
 
 def _traces(path: Path, ref: dict, report: CheckReport) -> None:
+    from helpers.traces import find_trace
+
     for scenario_id in ref.get("traces", []):
         trace = trace_path(scenario_id, path.parent)
-        if not trace.is_file():
+        try:
+            found = find_trace(scenario_id, path.parent, notebook=path)
+        except FileNotFoundError:
             report.problems.append(
                 Finding(
                     f"The decision trace of the scenario '{scenario_id}' has not been saved "
-                    f"(no file {trace.name} beside the notebook).",
+                    f"(it is not in this notebook, and there is no file {trace.name} beside it).",
                     "Run the scenario cell in the notebook and play the scenario to an ending; "
-                    "your choices are saved automatically. Submit that file with the notebook.",
+                    "your choices are kept in the notebook automatically. Then save the notebook.",
                 )
             )
             continue
-        try:
-            data = json.loads(trace.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        except ValueError:
             report.problems.append(
                 Finding(
                     f"The trace file {trace.name} is damaged.",
@@ -299,7 +301,9 @@ def _traces(path: Path, ref: dict, report: CheckReport) -> None:
                 )
             )
             continue
-        if not isinstance(data, dict) or not data.get("ending"):
+        if found.note:
+            report.notes.append(found.note)
+        if not found.trace.get("ending"):
             report.problems.append(
                 Finding(
                     f"The scenario '{scenario_id}' has not been played to an ending yet.",
