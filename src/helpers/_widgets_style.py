@@ -67,6 +67,28 @@ STYLE = """
   border: 1px solid var(--jp-content-font-color1, #111);
 }
 .mhsw-activity table.mhsw-tally td { padding: 0.15em 0.6em 0.15em 0; vertical-align: middle; }
+/* Options are buttons (Tab, then Enter or Space), one per line, the chosen one marked with a
+   filled circle and a thick border as well as colour. */
+.mhsw-activity .mhsw-options.widget-toggle-buttons { flex-wrap: wrap; height: auto; }
+.mhsw-activity .mhsw-options .widget-toggle-buttons {
+  display: flex; flex-direction: column; align-items: stretch; gap: 0.3em; width: 100%;
+}
+.mhsw-activity .mhsw-options button.widget-toggle-button {
+  width: 100%; height: auto; min-height: 2.2em; margin: 0; padding: 0.3em 0.9em;
+  white-space: normal; text-align: left; border: 1px solid var(--jp-border-color1, #666);
+}
+.mhsw-activity .mhsw-options button.widget-toggle-button::before { content: "○ "; }
+.mhsw-activity .mhsw-options button.widget-toggle-button.mod-active {
+  border: 3px solid var(--jp-content-font-color1, #111); font-weight: 600;
+}
+.mhsw-activity .mhsw-options button.widget-toggle-button.mod-active::before { content: "● "; }
+.mhsw-activity.mhsw-sorting .mhsw-options .widget-toggle-buttons { flex-direction: row;
+  flex-wrap: wrap; }
+.mhsw-activity.mhsw-sorting .mhsw-options button.widget-toggle-button { width: auto; }
+.mhsw-activity .mhsw-seminar-row { align-items: center; gap: 0.5em; }
+.mhsw-activity .mhsw-seminar-row button.mhsw-choice { margin: 0.15em 0; }
+.mhsw-activity.mhsw-seminar .mhsw-node p { margin: 0.3em 0; }
+.mhsw-activity.mhsw-seminar .mhsw-node h3 { margin: 0.2em 0; }
 </style>
 """
 
@@ -171,7 +193,7 @@ def visible_text(widget: Any) -> str:
             out.append(w.value)
         elif isinstance(w, widgets.Button):
             out.append(f"[{description}]")
-        elif isinstance(w, widgets.RadioButtons):
+        elif isinstance(w, widgets.RadioButtons | widgets.ToggleButtons):
             chosen = w.index
             if description:
                 out.append(description)
