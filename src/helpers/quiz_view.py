@@ -1,7 +1,7 @@
 """Show a quiz as widgets: one question at a time, a Check button, feedback on every option chosen.
 
 One question at a time, because it reads the same on a laptop and on a projector (the question,
-its options and the feedback fit on one screen at 1.6rem), keyboard use stays short (options,
+its options and the feedback fit on one screen at 1.45rem), keyboard use stays short (options,
 Check, Next) and a seminar can discuss one question before moving on. Previous and Next keep the
 answers already given, and the score so far is always shown.
 

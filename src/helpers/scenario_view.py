@@ -233,6 +233,7 @@ class ScenarioView:
         # seminar tally panel
         self.tally_inputs: list[widgets.BoundedIntText] = []
         self.tally_plus_buttons: list[widgets.Button] = []
+        self.tally_counts: list[widgets.HTML] = []  # each option's bar and share
         self.tally_chart = _html("mhsw-tally-chart")
         self.tally_box = widgets.VBox()
         self.tally_box.add_class("mhsw-tally")
@@ -404,7 +405,11 @@ class ScenarioView:
 
     def _nav_row(self) -> widgets.VBox:
         buttons = [self.back_button] if self.session.can_go_back else []
-        return widgets.VBox([widgets.HBox(buttons + [self.restart_button]), self.confirm_box])
+        if self.seminar and not self.session.finished:
+            buttons = [self.tally_chart, *buttons]  # the total beside the buttons saves a line
+        row = widgets.HBox(buttons + [self.restart_button])
+        row.add_class("mhsw-nav")
+        return widgets.VBox([row, self.confirm_box])
 
     def _progress_text(self) -> str:
         number = self.session.decisions_made + 1
@@ -587,6 +592,7 @@ class ScenarioView:
             old.close()
         self.tally_inputs = []
         self.tally_plus_buttons = []
+        self.tally_counts = []
         rows = []
         available = self.session.available_choices()
         for position, ((index, choice), choose) in enumerate(
@@ -609,9 +615,12 @@ class ScenarioView:
             plus.layout.flex = "0 0 auto"
             plus.on_click(lambda _b, box=box: setattr(box, "value", box.value + 1))
             choose.layout = widgets.Layout(flex="1 1 auto", width="auto")
+            count = _html("mhsw-tally-count")
+            count.layout = widgets.Layout(flex="0 0 auto", width="11em")
             self.tally_inputs.append(box)
             self.tally_plus_buttons.append(plus)
-            row = widgets.HBox([choose, box, plus])
+            self.tally_counts.append(count)
+            row = widgets.HBox([choose, box, plus, count])
             row.add_class("mhsw-seminar-row")
             rows.append(row)
         heading = _html(
@@ -619,36 +628,33 @@ class ScenarioView:
             "<p><b>Count the room, then follow its choice.</b> Type each option's votes or "
             "press +1 for each hand; then press the option the room chose.</p>",
         )
-        self.tally_chart.value = self._chart_html(key)
-        self.tally_box.children = [heading, *rows, self.tally_chart]
+        self._refresh_tally(key)
+        self.tally_box.children = [heading, *rows]
 
     def _on_tally(self, key: str, index: int):
         def update(change: dict) -> None:
             self.tallies[key][index] = int(change["new"] or 0)
-            self.tally_chart.value = self._chart_html(key)
+            self._refresh_tally(key)
 
         return update
 
-    def _chart_html(self, key: str) -> str:
-        """The spread of votes as text bars: readable on a projector and by a screen reader."""
+    def _refresh_tally(self, key: str) -> None:
+        """Each option's votes as a text bar beside it (readable on a projector and by a
+        screen reader), and the total."""
         counts = self.tallies.get(key, {})
         total = sum(counts.values())
-        shown = sorted(counts)
         top = max(counts.values(), default=0)
-        cells = []
-        for position, index in enumerate(shown):
+        for count, index in zip(self.tally_counts, sorted(counts), strict=False):
             votes = counts.get(index, 0)
             share = f"{round(100 * votes / total)}%" if total else "–"
             width = round(_BAR_WIDTH * votes / top) if top else 0
-            bar = "█" * width
-            cells.append(
-                f"<tr><td><b>{_letter(position)}</b></td>"
-                f'<td aria-hidden="true"><span style="font-family: monospace">{bar}</span></td>'
-                f"<td>{votes} vote{'s' if votes != 1 else ''} ({share})</td></tr>"
+            count.value = (
+                f'<span aria-hidden="true" style="font-family: monospace">{"█" * width}</span> '
+                f"{votes} vote{'s' if votes != 1 else ''} ({share})"
             )
-        return (
-            f'<table class="mhsw-tally" aria-label="Votes so far">{"".join(cells)}</table>'
-            f"<p class='mhsw-muted'>{total} vote{'s' if total != 1 else ''} in all.</p>"
+        self.tally_chart.value = (
+            f'<p class="mhsw-muted" role="status">{total} vote{"s" if total != 1 else ""} '
+            "in all.</p>"
         )
 
     def _tallies_html(self) -> str:
