@@ -13,14 +13,18 @@ draws what the session says and passes clicks on. Screens, in order:
 * **ending**: outcome in words, score, debrief, the law, and a summary to copy into a
   reflective log.
 
-Seminar mode shows larger text and, at each decision, a tally panel: one labelled number box
-and a "+1" button per option, with the spread of the room drawn as text bars. The lecturer then
-clicks the option the room wants to follow. ``view.tallies`` keeps the counts per node and
-``view.tallies_frame()`` returns them as a table for the debrief.
+Seminar mode shows larger text and, at each decision, one row per option: the option's button,
+a labelled number box, a "+1" button and the option's share of the room as a text bar. The
+lecturer counts hands, then clicks the option the room wants to follow. A seminar starts on the
+start screen even if a saved attempt exists (its ending would spoil the case), unless
+``resume=True``. ``view.tallies`` keeps the counts per visit to a decision (a decision the story
+comes back to is a new vote) and ``view.tallies_frame()`` returns them as a table for the
+debrief.
 
 The trace is saved with :func:`helpers.traces.save_trace` after every choice and every step
-back. Restart does not save at once, so an accidental click cannot wipe a finished attempt;
-the next choice saves the new attempt.
+back. Restart asks for confirmation first and, after a finished attempt, says that the new
+attempt will replace it; it does not save at once, so only the next choice saves the new
+attempt.
 
 All controls are native buttons, text boxes and number boxes with visible labels and
 tooltips, so the scenario works with the keyboard alone; after each step the keyboard focus
