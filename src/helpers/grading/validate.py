@@ -165,7 +165,7 @@ def _reference(path: Path, nb: Any, course_root: Path | None) -> tuple[dict | No
 
 # --------------------------------------------------------------------------- integrity
 
-_QUESTION_IN_TEXT = re.compile(r"^\W*(?:#+\s*)?(?:\*\*)?Question\s+(\d+)\b", re.MULTILINE)
+_QUESTION_IN_TEXT = re.compile(r"\W*(?:#+\s*)?(?:\*\*)?Question\s+(\d+)\b")
 _QUESTION_IN_ID = re.compile(r"^q(\d+)(?:\b|[-_])", re.IGNORECASE)
 _NAMED_CELLS = {"intro": "the introduction at the top", "setup": "the setup cell at the top"}
 
@@ -174,7 +174,8 @@ def question_names(nb: Any) -> dict[str, str]:
     """``{grade_id: "Question 3"}``: graded cells named as students know them.
 
     A cell belongs to the last "Question N" that a Markdown cell above it starts with (the
-    course's assessed notebooks write "**Question 3 (4 marks) ...**").
+    course's assessed notebooks write "**Question 3 (4 marks) ...**"); cells before the first
+    question (introduction, setup) belong to none.
     """
     from helpers.grading._notebooks import nbgrader_meta
 
@@ -182,7 +183,7 @@ def question_names(nb: Any) -> dict[str, str]:
     current = ""
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            found = _QUESTION_IN_TEXT.search(cell.source)
+            found = _QUESTION_IN_TEXT.match(cell.source)
             if found and not nbgrader_meta(cell).get("solution"):
                 current = f"Question {found.group(1)}"
         grade_id = nbgrader_meta(cell).get("grade_id")
@@ -404,6 +405,9 @@ def _visible_tests(path: Path, nb: Any, course_root: Path | None, report: CheckR
     except CourseNotFound:
         config.Execute.timeout = 30
     config.Validator.ignore_checksums = True  # edited cells are reported above, in plain words
+    # The check's own kernel must not print its start-up warnings (e.g. "Kernel is running over
+    # TCP without encryption") into the student's notebook: only errors.
+    config.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR"]
     tests = [c for c in nb.cells if is_grade(c) and not is_solution(c) and c.cell_type == "code"]
     report.tests_run = len(tests)
     if not tests:
@@ -562,7 +566,11 @@ def check_my_work(path: str | os.PathLike[str] | None = None, run_tests: bool = 
     if os.environ.get("NBGRADER_EXECUTION"):
         print("check_my_work() is skipped while the notebook is being validated or graded.")
         return
-    notebook = Path(path) if path else _find_current_notebook()
+    try:
+        notebook = Path(path) if path else _find_current_notebook()
+    except FileNotFoundError as exc:
+        print(f"✘ {exc}")
+        return
     print(check_notebook(notebook, run_tests=run_tests).text())
 
 
