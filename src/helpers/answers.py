@@ -150,29 +150,29 @@ def value_for(table: Any, column: str, **where: Any) -> Any:
 # --------------------------------------------------------------------------- plain messages
 
 
-def _plain_message(shell, etype, value, tb, tb_offset=None) -> list[str]:  # noqa: ARG001
+def _plain_message(shell, etype, value, tb, tb_offset=None) -> list[str]:
+    """IPython's handler for a failed check: show the message alone, as the cell's error."""
     message = str(value).strip()
     if not message:  # a bare ``assert`` has nothing to say: show the usual traceback
-        return shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset)
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+        return []
     red, bold, reset = "\x1b[0;31m", "\x1b[1m", "\x1b[0m"
-    return [
-        f"{red}{bold}✘ This check did not pass.{reset}",
-        f"{red}{message}{reset}",
-    ]
+    shown = [f"{red}{bold}✘ This check did not pass.{reset}", f"{red}{message}{reset}"]
+    # Sent as the cell's error (ename, evalue, these lines), so nbgrader still sees a failure.
+    shell._showtraceback(etype, value, shown)
+    return shown
 
 
-def plain_test_messages() -> bool:
+def plain_test_messages() -> None:
     """Show failed checks (``assert`` with a message, :class:`CheckFailed`) as their message only.
 
     Call it once in the setup cell of an assessed notebook. The cell still fails (nbgrader still
-    counts the test as failed); only the display changes. Returns False outside IPython.
+    counts the test as failed); only the display changes. Outside IPython it does nothing.
     """
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover
-        return False
+        return
     shell = get_ipython()
-    if shell is None:
-        return False
-    shell.set_custom_exc((AssertionError,), _plain_message)
-    return True
+    if shell is not None:
+        shell.set_custom_exc((AssertionError,), _plain_message)
