@@ -478,6 +478,9 @@ def test_does_typing_in_an_answer_cell_put_the_text_in_it(lab, page):
     path = "course/00-start-here/00-start-here.ipynb"
     _open(page, lab, path)
     notebook = page.locator(".jp-NotebookPanel:visible")
+    # Opening a notebook does not mark it modified (the kernel's details are already there).
+    expect(page.locator("#jp-main-statusbar")).to_contain_text(KERNEL_IDLE, timeout=KERNEL_TIMEOUT)
+    expect(_current_tab(page)).not_to_have_class(re.compile("jp-mod-dirty"))
     before = len(json.loads((lab["root"] / path).read_text(encoding="utf-8"))["cells"])
     practice = notebook.locator(".jp-MarkdownCell", has_text="YOUR ANSWER HERE").last
     practice.scroll_into_view_if_needed()
