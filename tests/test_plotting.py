@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import matplotlib
 import pandas as pd
@@ -39,6 +40,9 @@ def test_does_a_line_not_join_years_with_no_data(detentions):
     gap = [i for i, y in enumerate(ys) if math.isnan(y)]
     assert len(gap) == 1 and 2005 < xs[gap[0]] < 2014  # broken between 2005 and 2014
     assert [x for x, y in zip(xs, ys, strict=True) if not math.isnan(y)] == [2005, 2014, 2015]
+    fig.canvas.draw()
+    years = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert all(re.fullmatch(r"\d{4}", year) for year in years), years  # 2010, not 2007.5
     plt.close(fig)
 
 

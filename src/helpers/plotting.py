@@ -136,6 +136,11 @@ def line_chart(
         )
     _label(ax, title, xlabel, ylabel)
     _thousands(ax.yaxis)
+    if step is not None and float(step).is_integer():  # whole numbers such as years
+        from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:.0f}"))
     if hue is not None:
         ax.legend(title=hue.replace("_", " "), frameon=False)
     return ax
