@@ -7,13 +7,15 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8888
-# JupyterLab refuses to run as root unless told; containers and CI often are root.
-ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+# The environment's scripts come first on PATH for everything make starts (nbgrader runs
+# `alembic` from PATH; the package also arranges this for plain `jupyter lab`).
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: lab test setup check release site clean help
+.PHONY: lab lab-lecturer test setup check release site clean help
 
 help:
-	@echo "make lab    set up .venv/ and open the course in JupyterLab"
+	@echo "make lab           set up .venv/ and open the course in JupyterLab (student mode)"
+	@echo "make lab-lecturer  the same with the grader's tools (formgrader, Create Assignment)"
 	@echo "make test   set up .venv/ and run every test (units, content, notebooks, grading, browser)"
 	@echo "make check  check all course content (mhsw check)"
 	@echo "make site   build the course website into build/site/ (offline)"
@@ -28,7 +30,10 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 lab: setup
-	$(BIN)/jupyter lab --port=$(PORT) $(ROOT_FLAG) --ServerApp.root_dir=. course/README.md
+	$(BIN)/mhsw lab --port=$(PORT)
+
+lab-lecturer: setup
+	$(BIN)/mhsw lab --lecturer --port=$(PORT)
 
 test: setup
 	$(BIN)/python -m pytest --nbval-lax

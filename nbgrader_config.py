@@ -22,6 +22,17 @@ c.CourseDirectory.source_directory = "solutions"
 # The release path is <release_directory>/./<assignment id>, so student versions land in
 # exercises/<id>/ (no student folder in between).
 c.CourseDirectory.release_directory = "exercises"
+# The exchange is the folder through which JupyterLab's Assignment List hands work out and in.
+# A hub shares one system-wide (nbgrader's default, /srv/nbgrader/exchange, set up by its
+# administrator); on a laptop the course keeps its own, exchange/ (git-ignored), so formgrader
+# does not warn that the exchange is missing.
+if not os.path.isdir("/srv/nbgrader/exchange"):
+    c.Exchange.root = os.path.join(c.CourseDirectory.root, "exchange")
+    try:
+        os.makedirs(c.Exchange.root, exist_ok=True)
+    except OSError:  # a read-only copy of the course: formgrader will say the folder is missing
+        pass
+
 # Files in solutions/<id>/ that must never reach students (nbgrader copies every other file).
 # Keep a separate marking guide as solutions/<id>/marking-guide.md: it is never released.
 c.CourseDirectory.ignore = [

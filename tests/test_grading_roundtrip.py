@@ -389,3 +389,18 @@ def test_does_the_grading_log_folder_hold_one_log_per_student(graded, course):
     assert "Timeout waiting for execute reply" in (logs / "s06-infinite-loop.log").read_text(
         encoding="utf-8"
     )
+
+
+def test_does_the_class_debrief_read_the_graded_class_and_name_no_one(graded, course, tmp_path):
+    from helpers.cli import main as mhsw
+
+    with_traces = [s for s, kind in STUDENTS.items() if kind != "blank"]
+    report = tmp_path / "debrief.html"
+    code = mhsw(["debrief", SCENARIO, "--traces", str(course.root / "submitted"),
+                 "-o", str(report), "--min-count", "3"])
+    assert code == 0
+    html = report.read_text("utf-8")
+    assert f"<strong>{len(with_traces)}</strong> decision trace(s) read" in html
+    for student in STUDENTS:
+        assert student not in html
+    assert ABSENT not in html and "ana.absent" not in html

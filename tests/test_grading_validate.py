@@ -52,9 +52,12 @@ def _messages(report) -> str:
 def test_does_an_untouched_release_list_every_unanswered_part(released, tmp_path):
     report = check_notebook(_save(released, tmp_path), run_tests=False)
     text = _messages(report)
-    for grade_id in ("q1-answer", "q2-answer", "q3-answer"):
-        assert f"'{grade_id}' still has the placeholder" in text
+    assert "Question 1: not answered yet: the answer cell still has the placeholder" in text
+    assert "Question 2: not answered yet" in text
+    assert "Question 3: not answered yet: the written answer still says 'YOUR ANSWER HERE'" in text
+    assert f"Question 4: your decisions in the scenario '{SCENARIO}' have not been saved" in text
     assert f"mhsw-trace-{SCENARIO}.json" in text
+    assert "-answer'" not in text and "q4-trace" not in text  # no grader ids for students
     assert "the list of graded cells saved in the notebook" in report.reference
     assert not report.ok
 
@@ -70,13 +73,13 @@ def test_does_a_complete_notebook_pass_the_integrity_checks(released, tmp_path, 
 @pytest.mark.parametrize(
     ("breakage", "expected"),
     [
-        ("delete", "'q1-tests' (2 marks) is missing"),
-        ("duplicate", "'q2-tests' appears 2 times"),
-        ("retype", "changed from a code cell to a markdown cell"),
-        ("metadata", "grading settings of the test cell 'q4-trace' were changed"),
-        ("edit-test", "The test cell 'q2-tests' has been edited"),
-        ("foreign", "'stray' has grading settings but is not part of this assignment"),
-        ("unfinished-trace", "has not been played to an ending yet"),
+        ("delete", "Question 1: The test cell (2 marks) is missing"),
+        ("duplicate", "Question 2: The test cell appears 2 times"),
+        ("retype", "Question 1: The answer cell was changed from a code cell to a markdown cell"),
+        ("metadata", "Question 4: The grading settings of the test cell were changed"),
+        ("edit-test", "Question 2: The test cell has been edited"),
+        ("foreign", "A cell has grading settings but is not part of this assignment"),
+        ("unfinished-trace", "Question 4: the scenario 'm3-mha-assessment' has not been played"),
     ],
 )
 def test_is_each_broken_notebook_explained(released, tmp_path, trace, breakage, expected):
@@ -107,6 +110,46 @@ def test_is_each_broken_notebook_explained(released, tmp_path, trace, breakage, 
     report = check_notebook(_save(nb, tmp_path, saved_trace), run_tests=False)
     assert expected in _messages(report)
     assert all(p.fix for p in report.problems), "every problem says what to do"
+    assert "stray'" not in _messages(report)  # grader ids are not shown
+
+
+def test_are_questions_named_as_students_see_them(released):
+    from helpers.grading.validate import question_names
+
+    names = question_names(released)
+    assert names["q1-answer"] == names["q1-tests"] == "Question 1"
+    assert names["q3-answer"] == "Question 3" and names["q4-trace"] == "Question 4"
+    assert "intro" not in names and "setup" not in names
+
+
+@pytest.mark.slow
+def test_is_an_unanswered_question_reported_once(released, tmp_path, trace, capfd):
+    unanswered = {k: v for k, v in SAMPLE_CORRECT.items() if k != "q1-answer"}
+    report = check_notebook(_save(answered(released, unanswered), tmp_path, trace))
+    about_q1 = [p for p in report.problems if p.question == "Question 1"]
+    assert len(about_q1) == 1 and about_q1[0].unanswered
+    assert report.tests_failed >= 1  # its test still failed; it is just not listed twice
+    text = report.text()
+    assert "save first (Ctrl+S)" in text and "this checks the saved file" in text.lower()
+    # The check's own kernel prints no start-up warning into the student's notebook.
+    assert "without encryption" not in capfd.readouterr().err
+
+
+def test_is_a_missing_trace_reported_once_without_a_bare_error(released, tmp_path):
+    nb = answered(released, SAMPLE_CORRECT)
+    report = check_notebook(_save(nb, tmp_path), run_tests=False)
+    about_trace = [p for p in report.problems if p.question == "Question 4"]
+    assert len(about_trace) == 1
+    assert "FileNotFoundError" not in report.text()
+
+
+def test_are_python_errors_put_in_plain_words():
+    from helpers.grading.validate import _error_message
+
+    raw = "Traceback ...\nFileNotFoundError: No decision trace found for 'x'"
+    assert _error_message(raw).startswith("a file it needs is missing (No decision trace")
+    assert _error_message("AssertionError: Use 2017-18.") == "Use 2017-18."
+    assert _error_message("✘ This check did not pass.\nUse 2017-18.") == "Use 2017-18."
 
 
 def test_is_a_damaged_file_explained(tmp_path):
@@ -123,6 +166,7 @@ def test_are_the_visible_tests_run_with_their_messages(released, tmp_path, trace
     assert report.tests_run == 3
     assert report.tests_failed == 1
     assert 'fewest_answered should be text in quotes, like "Q7"' in _messages(report)
+    assert "Question 2: its test did not pass" in _messages(report)
     assert "q1_total is not" not in _messages(report)  # hidden tests are not in the student version
 
 
@@ -149,6 +193,16 @@ def test_does_check_my_work_print_plain_english(tmp_path, monkeypatch, released,
     assert check_my_work(run_tests=False) is None
     out = capsys.readouterr().out
     assert "problems to fix before you submit" in out and "What to do:" in out
+
+
+def test_does_check_my_work_explain_a_notebook_it_cannot_find(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    check_my_work(run_tests=False)
+    out = capsys.readouterr().out
+    assert out.startswith("✘ I could not tell which notebook to check")
+    assert "FileNotFoundError" not in out
 
 
 def test_is_check_my_work_skipped_while_grading(monkeypatch, capsys):

@@ -18,15 +18,17 @@ def view() -> QuizView:
     return QuizView(load_quiz(GOOD))
 
 
-def test_does_a_single_question_show_labelled_radio_buttons(view):
-    assert isinstance(view.radio, widgets.RadioButtons)
+def test_does_a_single_question_show_a_labelled_button_per_option(view):
+    # Buttons, not radio buttons: Tab reaches each option and Enter or Space chooses it; inside
+    # JupyterLab the arrow keys that radio buttons need move between cells instead.
+    assert isinstance(view.radio, widgets.ToggleButtons)
     assert view.radio.description == "Your answer:"
     assert view.radio.value is None  # nothing chosen for the learner
     assert view.radio.options[0] == ("A. A local social services authority", 0)
     shown = view.shown_text()
     assert "Question 1 of 3 · Score so far: 0 of 3 (0 answered)" in shown
     assert "Who approves an individual Approved Mental Health Professional" in shown
-    assert "Choose one answer." in shown
+    assert "Choose one answer (Tab to an option, Enter or Space to choose it)." in shown
     assert view.previous_button.disabled and not view.next_button.disabled
 
 
@@ -65,7 +67,7 @@ def test_does_a_multiple_question_use_labelled_checkboxes(view):
     assert view.radio is None
     assert [type(box) for box in view.checkboxes] == [widgets.Checkbox] * 3
     assert view.checkboxes[1].description == "B. In 2013 about 96% of AMHPs were social workers."
-    assert "Choose all that apply." in view.shown_text()
+    assert "Choose all that apply (Tab to an option, Space to tick it)." in view.shown_text()
     view.checkboxes[0].value = True
     view.check_button.click()
     assert "✘ Not quite: 1 right option is not chosen yet." in view.shown_text()

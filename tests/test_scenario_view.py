@@ -9,7 +9,14 @@ from pathlib import Path
 import ipywidgets as widgets
 import pytest
 
-from helpers.scenario_view import ScenarioView, build_scenario_view, play_scenario, trace_file
+from helpers.scenario_view import (
+    ScenarioView,
+    _when,
+    build_scenario_view,
+    play_scenario,
+    remaining_decisions,
+    trace_file,
+)
 from helpers.scenarios import Session, load_scenario
 
 FIXTURE = Path(__file__).resolve().parent / "files" / "scenarios" / "fixture-assessment.yaml"
@@ -75,8 +82,8 @@ def test_does_the_start_screen_show_the_case_before_anything_else(scenario, tmp_
 
 def test_does_start_show_the_first_decision_with_progress_and_choices(view):
     shown = view.shown_text()
-    left = view.session.decisions_left_estimate() - 1
-    assert f"Decision 1 · about {left} more to an ending" in shown
+    fewest, most = remaining_decisions(view.scenario)["referral"]
+    assert f"Decision 1 · between {fewest - 1} and {most - 1} more to an ending" in shown
     assert "The referral" in shown
     assert "Ms Anna Kowalska, 38, has not left her" in shown  # Markdown rendered as text
     assert "Law: Mental Health Act 1983, s13(1)" in shown
@@ -184,10 +191,32 @@ def test_can_the_learner_go_back_where_the_author_allows_it(view):
     assert view.session.trace()["back_steps"] == 1
 
 
-def test_does_restart_go_back_to_the_first_decision(view, tmp_path):
+def test_is_the_estimate_of_decisions_left_stable_and_honest(scenario, view):
+    remaining = remaining_decisions(scenario)
+    assert set(remaining) == set(scenario.nodes)
+    for node_id, (fewest, most) in remaining.items():
+        assert 1 <= fewest <= most, node_id
+    # Some routes are longer than the good one: the first screen gives the range.
+    fewest, most = remaining["referral"]
+    assert fewest <= len(GOOD_ROUTE) < most
+    # Each decision on the good route has at most as many left as the one before.
+    mosts = []
+    for label, rationale in GOOD_ROUTE:
+        mosts.append(remaining[view.session.current.id][1])
+        take(view, label, rationale)
+    assert mosts == sorted(mosts, reverse=True)
+
+
+def test_does_restart_ask_first_and_go_back_to_the_first_decision(view, tmp_path):
     take(view, "Read her records")
     take(view, "Ask Marek to interpret")
     view.restart_button.click()
+    assert "Start again from the first decision?" in view.shown_text()
+    view.cancel_restart_button.click()  # no: carry on where we were
+    assert view.session.current.id != "referral"
+    assert "Start again from the first decision?" not in view.shown_text()
+    view.restart_button.click()
+    view.confirm_restart_button.click()
     assert view.session.current.id == "referral"
     assert "Decision 1 ·" in view.shown_text()
     assert view.session.trace()["restarts"] == 1
@@ -196,6 +225,34 @@ def test_does_restart_go_back_to_the_first_decision(view, tmp_path):
     take(view, "Book two doctors")
     saved = json.loads((tmp_path / TRACE_NAME).read_text())
     assert (len(saved["steps"]), saved["restarts"]) == (1, 1)
+
+
+def test_does_restart_after_a_finished_attempt_say_it_will_be_replaced(view, tmp_path):
+    for label, rationale in GOOD_ROUTE:
+        take(view, label, rationale)
+    view.restart_button.click()
+    assert "Starting again replaces it as soon as you make your first choice" in (
+        view.shown_text()
+    )
+    assert json.loads((tmp_path / TRACE_NAME).read_text())["ending"]  # nothing replaced yet
+
+
+def test_is_the_rationale_warning_next_to_the_box(scenario, tmp_path):
+    view = ScenarioView(Session(scenario), save_folder=tmp_path)
+    view.start_button.click()
+    for label, rationale in GOOD_ROUTE[:-1]:
+        take(view, label, rationale)
+    assert view.session.rationale_prompt
+    button_for(view, "Ask the home treatment team").click()  # no reasons written
+    children = list(view.body.children)
+    assert children.index(view.message) == children.index(view.rationale_box) + 1
+    assert 'role="status"' in view.message.value and "⚠" in view.message.value
+
+
+def test_are_saved_times_written_as_people_write_them():
+    assert _when("2026-12-02T14:05:09") == "2 December 2026, 14:05"
+    assert _when(None) == ""
+    assert _when("not a time") == "not a time"
 
 
 def test_does_an_unlawful_ending_say_so_in_words(view):
@@ -255,6 +312,8 @@ def test_does_a_finished_attempt_offer_to_show_its_ending(tmp_path):
     again = build_scenario_view(FIXTURE, folder=tmp_path)
     assert "You reached an ending: Home treatment agreed." in again.shown_text()
     assert again.resume_button.description == "See your ending again"
+    assert "Starting again replaces this finished attempt" in again.shown_text()
+    assert "T" not in again.shown_text().split("Started ", 1)[1].split(".")[0]  # no ISO stamp
     again.resume_button.click()
     assert "The end: Home treatment agreed" in again.shown_text()
 
@@ -323,7 +382,7 @@ def test_does_seminar_mode_hide_feedback_until_revealed(scenario, tmp_path):
     seminar = ScenarioView(Session(scenario), seminar=True, save_folder=tmp_path)
     assert "mhsw-seminar" in seminar.widget._dom_classes  # larger text
     seminar.start_button.click()
-    assert "Follow the option the room chooses:" in seminar.shown_text()
+    assert "Count the room, then follow its choice." in seminar.shown_text()
     button_for(seminar, "Book two doctors").click()
     shown = seminar.shown_text()
     assert "The room followed: Book two doctors for 3 pm" in shown
@@ -349,7 +408,7 @@ def test_are_room_tallies_kept_per_decision_and_exported(scenario, tmp_path):
     shown = seminar.shown_text()
     assert "12 votes (80%)" in shown and "3 votes (20%)" in shown
     assert "15 votes in all." in shown
-    assert "████████████████████" in seminar.tally_chart.value  # the longest bar
+    assert "████████████████████" in seminar.tally_counts[0].value  # the longest bar
     button_for(seminar, "Read her records").click()
     seminar.reveal_button.click()
     seminar.continue_button.click()
@@ -359,6 +418,7 @@ def test_are_room_tallies_kept_per_decision_and_exported(scenario, tmp_path):
     frame = seminar.tallies_frame()
     assert list(frame.columns) == [
         "node",
+        "visit",
         "decision",
         "choice_index",
         "choice",
@@ -372,6 +432,37 @@ def test_are_room_tallies_kept_per_decision_and_exported(scenario, tmp_path):
     second = frame[frame["node"] == "records"]
     assert second["votes"].tolist() == [0, 0, 4]
     assert second["decision"].iloc[0] == "What the records say"
+
+
+def test_are_votes_kept_per_visit_to_a_decision(scenario, tmp_path):
+    seminar = ScenarioView(Session(scenario), seminar=True, save_folder=tmp_path)
+    seminar.start_button.click()
+    seminar.tally_inputs[0].value = 9
+    button_for(seminar, "Read her records").click()
+    seminar.reveal_button.click()
+    seminar.continue_button.click()
+    seminar.restart_button.click()
+    seminar.confirm_restart_button.click()
+    assert seminar.session.current.id == "referral"
+    assert [box.value for box in seminar.tally_inputs] == [0, 0]  # a new vote, not pre-filled
+    seminar.tally_inputs[1].value = 5
+    assert seminar.tallies["referral"] == {0: 9, 1: 0}
+    assert seminar.tallies["referral (visit 2)"] == {0: 0, 1: 5}
+    frame = seminar.tallies_frame()
+    assert frame[frame["node"] == "referral"]["visit"].tolist() == [1, 1, 2, 2]
+
+
+def test_does_seminar_mode_start_fresh_with_a_saved_attempt(tmp_path):
+    learner = build_scenario_view(FIXTURE, folder=tmp_path)
+    learner.start_button.click()
+    for label, rationale in GOOD_ROUTE:
+        take(learner, label, rationale)
+    for save in (True, False):
+        seminar = build_scenario_view(FIXTURE, folder=tmp_path, seminar=True, save=save)
+        assert seminar.screen == "start"  # the ending is not spoiled for the room
+        assert "Home treatment agreed" not in seminar.shown_text()
+    asked = build_scenario_view(FIXTURE, folder=tmp_path, seminar=True, resume=True)
+    assert asked.screen == "resume"
 
 
 def test_does_the_seminar_ending_show_how_the_room_chose(scenario, tmp_path):

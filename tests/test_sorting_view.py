@@ -31,20 +31,32 @@ def activity() -> SortingActivity:
     )
 
 
-def test_does_each_item_get_a_labelled_dropdown_with_every_category(activity):
+def test_does_each_item_get_a_labelled_button_per_category(activity):
     view = SortingView(activity)
-    assert list(view.dropdowns) == ["carer", "marac"]
-    first = view.dropdowns["carer"]
-    assert isinstance(first, widgets.Dropdown)
+    assert list(view.choices) == ["carer", "marac"]
+    first = view.choices["carer"]
+    # Buttons, not a drop-down: Tab reaches each one and Enter or Space chooses it, where
+    # JupyterLab would take a drop-down's arrow keys to move between cells.
+    assert isinstance(first, widgets.ToggleButtons)
     assert first.description == "Item 1:"  # a visible label, read out by screen readers
     assert first.value is None
-    assert [value for _, value in first.options] == [None, "A", "D"]
+    assert list(first.options) == [("A. Duties", "A"), ("D. Communities", "D")]
+    assert first.tooltips[0] == "Item 1: A. Duties (Assessments)"
+    assert "Tab to move to a category button and Enter or Space" in view.widget.children[1].value
+
+
+def test_does_feedback_say_correct_once(activity):
+    view = SortingView(activity)
+    view.choices["carer"].value = "A"
+    view.check_button.click()
+    text = view.feedback["carer"].value
+    assert "✔" in text and text.count("Correct") == 1
 
 
 def test_does_clicking_check_give_feedback_in_words_and_a_score(activity):
     view = SortingView(activity)
-    view.dropdowns["carer"].value = "A"
-    view.dropdowns["marac"].value = "A"
+    view.choices["carer"].value = "A"
+    view.choices["marac"].value = "A"
     view.check_button.click()
     assert "Correct" in view.feedback["carer"].value
     assert "Source: 001, line 274" in view.feedback["carer"].value
@@ -56,7 +68,7 @@ def test_does_clicking_check_give_feedback_in_words_and_a_score(activity):
 
 def test_is_an_unanswered_item_named_as_such(activity):
     view = SortingView(activity)
-    view.dropdowns["carer"].value = "A"
+    view.choices["carer"].value = "A"
     view.check_button.click()
     assert "Not answered" in view.feedback["marac"].value
     assert "1 not answered yet" in view.score.value
@@ -64,9 +76,9 @@ def test_is_an_unanswered_item_named_as_such(activity):
 
 def test_does_changing_an_answer_after_checking_clear_its_feedback(activity):
     view = SortingView(activity)
-    view.dropdowns["carer"].value = "D"
+    view.choices["carer"].value = "D"
     view.check_button.click()
-    view.dropdowns["carer"].value = "A"
+    view.choices["carer"].value = "A"
     assert "press Check" in view.feedback["carer"].value
     view.check_button.click()
     assert "Correct" in view.feedback["carer"].value
@@ -74,7 +86,7 @@ def test_does_changing_an_answer_after_checking_clear_its_feedback(activity):
 
 def test_does_start_again_clear_everything(activity):
     view = SortingView(activity)
-    view.dropdowns["carer"].value = "A"
+    view.choices["carer"].value = "A"
     view.check_button.click()
     view.reset_button.click()
     assert view.assignments() == {"carer": None, "marac": None}
@@ -85,7 +97,7 @@ def test_does_start_again_clear_everything(activity):
 
 def test_is_text_from_the_activity_escaped(activity):
     view = SortingView(activity)
-    header = view.widget.children[0].value
+    header = view.widget.children[1].value  # after the style block
     assert "Tiny &lt;sort&gt;" in header
     assert "Assessments" in header  # category descriptions are shown as a key
 
@@ -95,7 +107,7 @@ def test_can_play_sorting_open_a_course_file():
     assert isinstance(view, SortingView)
     key = view.activity.answer_key()
     for item_id, accepted in key.items():
-        view.dropdowns[item_id].value = accepted[0]
+        view.choices[item_id].value = accepted[0]
     view.check_button.click()
     assert view.result.score == len(key)
     assert f"{len(key)} out of {len(key)} correct" in view.score.value

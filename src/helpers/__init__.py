@@ -54,6 +54,10 @@ _EXPORTS: dict[str, str] = {
     "play_appraisal": "helpers.appraisal_view",
     # assessed work
     "check_my_work": "helpers.grading.validate",
+    "expect_name": "helpers.answers",
+    "value_for": "helpers.answers",
+    "plain_test_messages": "helpers.answers",
+    "CheckFailed": "helpers.answers",
     # problems
     "Problem": "helpers._problems",
     "ContentError": "helpers._problems",

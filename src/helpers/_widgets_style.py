@@ -2,7 +2,7 @@
 
 The views (``scenario_view``, ``quiz_view``) put one ``<style>`` block at the top of their box.
 All rules are scoped to ``.mhsw-activity`` so nothing else in the notebook changes. Text sizes are
-in ``rem`` so they follow the browser zoom: 1.1rem normally, 1.6rem in seminar mode for a
+in ``rem`` so they follow the browser zoom: 1.1rem normally, 1.45rem in seminar mode for a
 projector. Colours come from JupyterLab's theme variables (so the dark theme keeps its contrast)
 and outcomes are always written in words with a symbol, never shown by colour alone.
 """
@@ -23,7 +23,9 @@ STYLE = """
   --jp-widgets-font-size: 1.1rem; --jp-widgets-inline-height: 2.2em;
   font-size: 1.1rem; line-height: 1.5; max-width: 62em;
 }
-.mhsw-activity.mhsw-seminar { --jp-widgets-font-size: 1.6rem; font-size: 1.6rem; max-width: none; }
+.mhsw-activity.mhsw-seminar {
+  --jp-widgets-font-size: 1.45rem; font-size: 1.45rem; line-height: 1.35; max-width: none;
+}
 .mhsw-activity .widget-html-content, .mhsw-activity .widget-label,
 .mhsw-activity .widget-label-basic, .mhsw-activity button, .mhsw-activity textarea,
 .mhsw-activity input, .mhsw-activity .widget-radio-box label,
@@ -67,6 +69,29 @@ STYLE = """
   border: 1px solid var(--jp-content-font-color1, #111);
 }
 .mhsw-activity table.mhsw-tally td { padding: 0.15em 0.6em 0.15em 0; vertical-align: middle; }
+/* Options are buttons (Tab, then Enter or Space), one per line, the chosen one marked with a
+   filled circle and a thick border as well as colour. */
+.mhsw-activity .mhsw-options.widget-toggle-buttons { flex-wrap: wrap; height: auto; }
+.mhsw-activity .mhsw-options .widget-toggle-buttons {
+  display: flex; flex-direction: column; align-items: stretch; gap: 0.3em; width: 100%;
+}
+.mhsw-activity .mhsw-options button.widget-toggle-button {
+  width: 100%; height: auto; min-height: 2.2em; margin: 0; padding: 0.3em 0.9em;
+  white-space: normal; text-align: left; border: 1px solid var(--jp-border-color1, #666);
+}
+.mhsw-activity .mhsw-options button.widget-toggle-button::before { content: "○ "; }
+.mhsw-activity .mhsw-options button.widget-toggle-button.mod-active {
+  border: 3px solid var(--jp-content-font-color1, #111); font-weight: 600;
+}
+.mhsw-activity .mhsw-options button.widget-toggle-button.mod-active::before { content: "● "; }
+.mhsw-activity.mhsw-sorting .mhsw-options .widget-toggle-buttons { flex-direction: row;
+  flex-wrap: wrap; }
+.mhsw-activity.mhsw-sorting .mhsw-options button.widget-toggle-button { width: auto; }
+.mhsw-activity .mhsw-seminar-row, .mhsw-activity .mhsw-nav { align-items: center; gap: 0.5em; }
+.mhsw-activity .mhsw-nav .mhsw-muted { margin: 0 1em 0 0; }
+.mhsw-activity .mhsw-seminar-row button.mhsw-choice { margin: 0.15em 0; }
+.mhsw-activity.mhsw-seminar .mhsw-node p { margin: 0.3em 0; }
+.mhsw-activity.mhsw-seminar .mhsw-node h3 { margin: 0.2em 0; }
 </style>
 """
 
@@ -171,7 +196,7 @@ def visible_text(widget: Any) -> str:
             out.append(w.value)
         elif isinstance(w, widgets.Button):
             out.append(f"[{description}]")
-        elif isinstance(w, widgets.RadioButtons):
+        elif isinstance(w, widgets.RadioButtons | widgets.ToggleButtons):
             chosen = w.index
             if description:
                 out.append(description)

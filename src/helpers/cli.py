@@ -17,6 +17,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "helpers.checks.cli",
         "check course content (datasets, notebooks, scenarios, quizzes)",
     ),
+    "lab": ("helpers.lab", "open the course in JupyterLab (--lecturer: with the grader's tools)"),
     "datasets": ("helpers.datasets_cli", "list the course datasets, or describe one"),
     "twee": ("helpers.twee", "export a scenario as Twee 3 for Twine"),
     "release": ("helpers.grading.release", "generate student versions of assessed notebooks"),

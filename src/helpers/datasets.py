@@ -63,7 +63,7 @@ def _resources() -> dict[str, dict[str, Any]]:
 
 
 def list_datasets() -> list[str]:
-    """The names of all course datasets, in alphabetical order."""
+    """The names of all course datasets, in alphabetical order; pass one to ``load_dataset``."""
     return sorted(_resources())
 
 
@@ -88,13 +88,17 @@ def _resource(name: str) -> dict[str, Any]:
 
 
 def load_dataset(name: str) -> pd.DataFrame:
-    """Load a course dataset as a pandas DataFrame with proper column types.
+    """Load one of the course datasets as a table (a pandas DataFrame).
 
-    Whole numbers become nullable integers, categories with an order (such as years or age
-    bands) become ordered categoricals, dates become datetimes. The description is kept in
-    ``df.attrs`` (``title``, ``source``, ``caveats``); ``describe_dataset(name)`` prints it.
+    Example::
 
-    >>> df = load_dataset("pq_awards_2000_2005")   # doctest: +SKIP
+        pq = load_dataset("pq_awards_2000_2005")
+        pq.head()
+
+    ``list_datasets()`` lists the names; a misspelt name gets a suggestion. Before you use the
+    figures, run ``describe_dataset(name)``: it says where they came from, what each column
+    means and what the figures leave out. An empty cell in a table (shown as ``<NA>``) means
+    the source gives no figure there.
     """
     resource = _resource(name)
     frame, problems = _read(resource)
@@ -307,7 +311,10 @@ class DatasetDescription:
 
 
 def describe_dataset(name: str) -> DatasetDescription:
-    """The provenance and field meanings of a dataset; prints nicely in a notebook."""
+    """Where a dataset came from, its licence, its caveats and what every column means.
+
+    Example: ``describe_dataset("pq_awards_2000_2005")``. Read it before you use the figures.
+    """
     resource = _resource(name)
     fields = []
     for spec in resource.get("schema", {}).get("fields", []):

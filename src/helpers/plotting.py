@@ -48,6 +48,15 @@ def _axes(ax):
     return ax
 
 
+def _thousands(axis) -> None:
+    """Write large numbers on an axis with a thousands separator (45,864, not 45864)."""
+    from matplotlib.ticker import FuncFormatter
+
+    low, high = axis.get_view_interval()
+    if max(abs(low), abs(high)) >= 1000:
+        axis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:,.0f}"))
+
+
 def _label(ax, title: str, xlabel: str, ylabel: str) -> None:
     if not title or not xlabel or not ylabel:
         raise ValueError(
@@ -89,6 +98,7 @@ def bar_chart(
     else:
         _label(ax, title, xlabel, ylabel)
         ax.tick_params(axis="x", labelrotation=0)
+    _thousands(ax.xaxis if horizontal else ax.yaxis)
     if hue is not None:
         ax.legend(title=hue.replace("_", " "), frameon=False)
     return ax
@@ -105,19 +115,63 @@ def line_chart(
     hue: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
-    """Line chart with markers (so lines differ by shape as well as colour)."""
+    """Line chart with markers (so lines differ by shape as well as colour).
+
+    A line joins only neighbouring points: where ``x`` is a number (such as a year) and a
+    step is longer than the shortest step in the data, the line stops and starts again, so
+    missing years are not drawn as a steady change. Large counts get a thousands separator.
+    """
     ax = _axes(ax)
     markers = ["o", "s", "^", "D", "v", "P", "X", "*"]
     groups = [(None, df)] if hue is None else list(df.groupby(hue, observed=True, sort=False))
+    step = _shortest_step(df[x])
     for i, (key, part) in enumerate(groups):
+        xs, ys = _with_gaps(part, x, y, step)
         ax.plot(
-            part[x].astype(str) if str(part[x].dtype) == "category" else part[x],
-            part[y],
+            xs,
+            ys,
             marker=markers[i % len(markers)],
             color=PALETTE[i % len(PALETTE)],
             label=None if key is None else str(key),
         )
     _label(ax, title, xlabel, ylabel)
+    _thousands(ax.yaxis)
+    if step is not None and float(step).is_integer():  # whole numbers such as years
+        from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:.0f}"))
     if hue is not None:
         ax.legend(title=hue.replace("_", " "), frameon=False)
     return ax
+
+
+def _shortest_step(values) -> float | None:
+    """The shortest distance between two different numeric ``x`` values (None if not numbers)."""
+    import pandas as pd
+
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return None
+    unique = sorted(set(pd.to_numeric(values, errors="coerce").dropna().tolist()))
+    steps = [b - a for a, b in zip(unique, unique[1:], strict=False) if b > a]
+    return min(steps) if steps else None
+
+
+def _with_gaps(part, x: str, y: str, step: float | None):
+    """The points of one line, with a break (NaN) wherever a step is longer than ``step``."""
+    if str(part[x].dtype) == "category":
+        return part[x].astype(str).tolist(), part[y].astype("float64").tolist()
+    if step is None:
+        return part[x].tolist(), part[y].astype("float64").tolist()
+    ordered = part.sort_values(x)
+    xs = ordered[x].astype("float64").tolist()
+    ys = ordered[y].astype("float64").tolist()
+    broken_x: list[float] = []
+    broken_y: list[float] = []
+    for position, (this_x, this_y) in enumerate(zip(xs, ys, strict=True)):
+        if position and this_x - xs[position - 1] > step * 1.5:
+            broken_x.append((this_x + xs[position - 1]) / 2)
+            broken_y.append(float("nan"))
+        broken_x.append(this_x)
+        broken_y.append(this_y)
+    return broken_x, broken_y

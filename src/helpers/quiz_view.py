@@ -1,14 +1,16 @@
 """Show a quiz as widgets: one question at a time, a Check button, feedback on every option chosen.
 
 One question at a time, because it reads the same on a laptop and on a projector (the question,
-its options and the feedback fit on one screen at 1.6rem), keyboard use stays short (options,
+its options and the feedback fit on one screen at 1.45rem), keyboard use stays short (options,
 Check, Next) and a seminar can discuss one question before moving on. Previous and Next keep the
 answers already given, and the score so far is always shown.
 
-Single-answer questions use radio buttons, multiple-answer questions one labelled checkbox per
-option; both are native form controls, so the quiz works with the keyboard alone (Tab, arrow
-keys, Space). Feedback is written in words with a symbol, never by colour alone, and sits in a
-live region so a screen reader announces it.
+Single-answer questions show one button per option (``view.radio``, a ToggleButtons widget),
+multiple-answer questions one labelled checkbox per option. Keyboard: **Tab** reaches each
+option and **Enter** or **Space** chooses it (Space ticks a checkbox). Radio buttons are not
+used on purpose: inside JupyterLab the arrow keys they rely on move between notebook cells
+instead, and the keyboard focus leaves the quiz. Feedback is written in words with a symbol,
+never by colour alone, and sits in a live region so a screen reader announces it.
 
 Tests drive it like a learner: set ``view.radio.value`` (or ``view.checkboxes[i].value``),
 call ``view.check_button.click()`` and read ``view.shown_text()``.
@@ -59,7 +61,7 @@ class QuizView:
         self.progress.add_class("mhsw-progress")
         self.question_html = widgets.HTML()
         self.answer_box = widgets.VBox()
-        self.radio: widgets.RadioButtons | None = None
+        self.radio: widgets.ToggleButtons | None = None
         self.checkboxes: list[widgets.Checkbox] = []
         self.check_button = self._button(
             "Check my answer", "Mark your answer and show feedback", "mhsw-check", primary=True
@@ -120,7 +122,11 @@ class QuizView:
 
     def _show_question(self) -> None:
         question = self.question
-        how = "Choose one answer." if question.type == "single" else "Choose all that apply."
+        how = (
+            "Choose one answer (Tab to an option, Enter or Space to choose it)."
+            if question.type == "single"
+            else "Choose all that apply (Tab to an option, Space to tick it)."
+        )
         self.question_html.value = (
             f'<div role="group" aria-label="Question {self.index + 1}">'
             f"<p><b>Question {self.index + 1}.</b></p>{markdown_to_html(question.text)}"
@@ -129,11 +135,12 @@ class QuizView:
         chosen = self._chosen.get(question.id, frozenset())
         if question.type == "single":
             self.checkboxes = []
-            self.radio = widgets.RadioButtons(
+            self.radio = widgets.ToggleButtons(
                 options=[(f"{_letter(i)}. {o.text}", i) for i, o in enumerate(question.options)],
                 value=next(iter(chosen), None),
                 description="Your answer:",
-                style={"description_width": "initial"},
+                tooltips=[f"Answer {_letter(i)}" for i in range(len(question.options))],
+                style={"description_width": "initial", "button_width": "auto"},
                 layout=widgets.Layout(width="auto"),
             )
             self.radio.add_class("mhsw-options")

@@ -13,14 +13,18 @@ draws what the session says and passes clicks on. Screens, in order:
 * **ending**: outcome in words, score, debrief, the law, and a summary to copy into a
   reflective log.
 
-Seminar mode shows larger text and, at each decision, a tally panel: one labelled number box
-and a "+1" button per option, with the spread of the room drawn as text bars. The lecturer then
-clicks the option the room wants to follow. ``view.tallies`` keeps the counts per node and
-``view.tallies_frame()`` returns them as a table for the debrief.
+Seminar mode shows larger text and, at each decision, one row per option: the option's button,
+a labelled number box, a "+1" button and the option's share of the room as a text bar. The
+lecturer counts hands, then clicks the option the room wants to follow. A seminar starts on the
+start screen even if a saved attempt exists (its ending would spoil the case), unless
+``resume=True``. ``view.tallies`` keeps the counts per visit to a decision (a decision the story
+comes back to is a new vote) and ``view.tallies_frame()`` returns them as a table for the
+debrief.
 
 The trace is saved with :func:`helpers.traces.save_trace` after every choice and every step
-back. Restart does not save at once, so an accidental click cannot wipe a finished attempt;
-the next choice saves the new attempt.
+back. Restart asks for confirmation first and, after a finished attempt, says that the new
+attempt will replace it; it does not save at once, so only the next choice saves the new
+attempt.
 
 All controls are native buttons, text boxes and number boxes with visible labels and
 tooltips, so the scenario works with the keyboard alone; after each step the keyboard focus
@@ -69,6 +73,71 @@ def _law_text(refs) -> str:
     return "; ".join(str(ref) for ref in refs)
 
 
+def _when(stamp: str | None) -> str:
+    """An ISO time stamp as people write it: "2 December 2026, 14:05" (local time)."""
+    from datetime import datetime
+
+    if not stamp:
+        return ""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return f"{moment.day} {moment:%B %Y, %H:%M}"
+
+
+def remaining_decisions(scenario: Scenario) -> dict[str, tuple[int, int]]:
+    """``{node id: (fewest, most)}`` decisions from each node to an ending, this one included.
+
+    Found once per scenario by graph search: the fewest by breadth-first search backwards from
+    the endings, the most as the longest path once loops are cut (a loop back to an earlier
+    decision is counted once). Conditions are ignored, so both are what the map allows; the
+    figures do not jump about as the learner moves on.
+    """
+    nodes = scenario.nodes
+    targets = {
+        node_id: sorted({t for choice in node.choices for t in choice.targets})
+        for node_id, node in nodes.items()
+    }
+    fewest: dict[str, int] = {}
+    frontier = [e for e in scenario.endings]
+    depth = 0
+    reached = set(frontier)
+    while frontier:
+        depth += 1
+        nxt = []
+        for node_id, outs in targets.items():
+            if node_id not in reached and any(t in reached for t in outs):
+                nxt.append(node_id)
+        for node_id in nxt:
+            fewest[node_id] = depth
+            reached.add(node_id)
+        frontier = nxt
+
+    most: dict[str, int] = {}
+    on_path: set[str] = set()
+
+    def longest(node_id: str) -> int:
+        if node_id in scenario.endings:
+            return 0
+        if node_id in most:
+            return most[node_id]
+        on_path.add(node_id)
+        best = 0
+        for target in targets.get(node_id, []):
+            if target not in on_path:
+                best = max(best, longest(target))
+        on_path.discard(node_id)
+        most[node_id] = best + 1
+        return most[node_id]
+
+    for node_id in nodes:
+        longest(node_id)
+    return {n: (fewest.get(n, most[n]), most[n]) for n in nodes}
+
+
 def _html(css: str, value: str = "") -> widgets.HTML:
     box = widgets.HTML(value)
     box.add_class(css)
@@ -95,7 +164,12 @@ class ScenarioView:
         self.seminar = seminar
         self.save_folder = None if save_folder is None else Path(save_folder)
         self.saved_path: Path | None = None
+        # Seminar votes, one entry per visit to a decision: "node" for the first visit,
+        # "node (visit 2)" when the story comes back to it, so counts are never pooled.
         self.tallies: dict[str, dict[int, int]] = {}
+        self._visit_node: dict[str, str] = {}  # tally key -> node id
+        self._arrivals: dict[str, int] = {}  # node id -> times the story has come to it
+        self._remaining = remaining_decisions(self.scenario)
         self.screen = ""
         self._displayed = False
         self._choice_of: dict[int, int] = {}  # id(button) -> choice index
@@ -131,7 +205,7 @@ class ScenarioView:
             continuous_update=True,
         )
         self.rationale_box.add_class("mhsw-rationale")
-        self.message = _html("mhsw-message")
+        self.message = _html("mhsw-message")  # next to the rationale box: it is about it
         self.choice_buttons: list[widgets.Button] = []
         self.choices_box = widgets.VBox()
         self.choices_box.add_class("mhsw-choices")
@@ -139,6 +213,16 @@ class ScenarioView:
         self.restart_button = _button(
             "↺ Restart", "Start the scenario again from the first decision", "mhsw-restart"
         )
+        self.confirm_restart_button = _button(
+            "Yes, start again",
+            "Start a new attempt from the first decision",
+            "mhsw-confirm-restart",
+        )
+        self.cancel_restart_button = _button(
+            "No, carry on", "Go back to where you were", "mhsw-cancel-restart", primary=True
+        )
+        self.confirm_box = widgets.VBox()
+        self.confirm_box.add_class("mhsw-confirm")
         # feedback screen
         self.feedback = _html("mhsw-feedback")
         self.continue_button = _button(
@@ -153,6 +237,7 @@ class ScenarioView:
         # seminar tally panel
         self.tally_inputs: list[widgets.BoundedIntText] = []
         self.tally_plus_buttons: list[widgets.Button] = []
+        self.tally_counts: list[widgets.HTML] = []  # each option's bar and share
         self.tally_chart = _html("mhsw-tally-chart")
         self.tally_box = widgets.VBox()
         self.tally_box.add_class("mhsw-tally")
@@ -176,7 +261,9 @@ class ScenarioView:
         self.resume_button.on_click(lambda _b: self.show_current())
         self.start_over_button.on_click(lambda _b: self._start_over())
         self.back_button.on_click(lambda _b: self.go_back())
-        self.restart_button.on_click(lambda _b: self.restart())
+        self.restart_button.on_click(lambda _b: self.ask_restart())
+        self.confirm_restart_button.on_click(lambda _b: self.restart())
+        self.cancel_restart_button.on_click(lambda _b: self._cancel_restart())
         self.continue_button.on_click(lambda _b: self.show_current())
         self.reveal_button.on_click(lambda _b: self.reveal())
 
@@ -231,12 +318,19 @@ class ScenarioView:
                 f"at {esc(self.session.current.title)}."
             )
             self.resume_button.description = "Continue where you left off"
-        saved = esc(trace.get("finished_at") or trace.get("started_at") or "")
+        started = esc(_when(trace.get("started_at")))
+        finished = esc(_when(trace.get("finished_at")))
+        when = f"Started {started}" + (f", finished {finished}" if finished else "") + "."
+        again = (
+            "Starting again replaces this finished attempt as soon as you make your first "
+            "choice; in an assessed notebook the saved attempt is the one that is marked."
+            if ending
+            else "Starting again keeps a record that you restarted."
+        )
         text = _html(
             "mhsw-resume-screen",
             f'<div class="mhsw-box" role="status"><p><b>You have a saved attempt at this '
-            f"scenario.</b> {where}</p><p class='mhsw-muted'>Started {saved}. Starting again "
-            f"keeps a record that you restarted.</p></div>",
+            f"scenario.</b> {where}</p><p class='mhsw-muted'>{when} {esc(again)}</p></div>",
         )
         self._show(
             "resume",
@@ -299,25 +393,40 @@ class ScenarioView:
             self.rationale_box.description = (
                 "The room's reasoning:" if self.seminar else "Your reasoning:"
             )
-            parts += [self.rationale_prompt, self.rationale_box]
+            # The warning about a short rationale sits right under the box it is about.
+            parts += [self.rationale_prompt, self.rationale_box, self.message]
             first = self.rationale_box
         if self.seminar:
             self._build_tally(node.id)
             parts.append(self.tally_box)
-        parts += [self.choices_box, self.message, self._nav_row()]
+        else:
+            parts.append(self.choices_box)
+        if not prompt:
+            parts.append(self.message)
+        parts.append(self._nav_row())
+        self.confirm_box.children = []
         self._show("decision", parts, focus_on=first)
 
-    def _nav_row(self) -> widgets.HBox:
+    def _nav_row(self) -> widgets.VBox:
         buttons = [self.back_button] if self.session.can_go_back else []
-        return widgets.HBox(buttons + [self.restart_button])
+        if self.seminar and not self.session.finished:
+            buttons = [self.tally_chart, *buttons]  # the total beside the buttons saves a line
+        row = widgets.HBox(buttons + [self.restart_button])
+        row.add_class("mhsw-nav")
+        return widgets.VBox([row, self.confirm_box])
 
     def _progress_text(self) -> str:
         number = self.session.decisions_made + 1
-        more = max(0, self.session.decisions_left_estimate() - 1)
-        if more == 0:
-            rest = "this choice can lead to an ending"
+        fewest, most = self._remaining.get(self.session.current.id, (1, 1))
+        more = most - 1
+        if more <= 0:
+            rest = "the last decision: this choice leads to an ending"
+        elif fewest <= 1:
+            rest = f"this choice can end the case; otherwise up to {more} more"
+        elif fewest == most:
+            rest = f"{more} more to an ending"
         else:
-            rest = f"about {more} more to an ending"
+            rest = f"between {fewest - 1} and {more} more to an ending"
         return f"Decision {number} · {rest}"
 
     def _show_feedback(self, label: str) -> None:
@@ -371,7 +480,8 @@ class ScenarioView:
         if self.seminar and self.tallies:
             self.tally_summary.value = self._tallies_html()
             parts.append(self.tally_summary)
-        parts.append(widgets.HBox([self.restart_button]))
+        self.confirm_box.children = []
+        parts.append(widgets.VBox([widgets.HBox([self.restart_button]), self.confirm_box]))
         self._show("ending", parts, focus_on=self.summary_box)
 
     def _show(self, screen: str, children: list, focus_on: Any = None) -> None:
@@ -391,7 +501,9 @@ class ScenarioView:
         try:
             choice = self.session.choose(index, rationale=rationale)
         except ValueError as exc:
-            self.message.value = f'<div class="mhsw-box" role="alert"><b>⚠ {esc(exc)}</b></div>'
+            self.message.value = (
+                f'<div class="mhsw-box" role="status" aria-live="polite"><b>⚠ {esc(exc)}</b></div>'
+            )
             focus(self.rationale_box if self.session.rationale_prompt else self.restart_button)
             return False
         self.message.value = ""
@@ -405,7 +517,46 @@ class ScenarioView:
             self._save()
             self.show_current()
 
+    def ask_restart(self) -> None:
+        """Restart asks first: an accidental click must not throw an attempt away."""
+        finished = self.session.finished or self._saved_attempt_finished()
+        warning = (
+            "Your attempt has reached an ending and is saved. Starting again replaces it as soon "
+            "as you make your first choice; in an assessed notebook the saved attempt is the one "
+            "that is marked."
+            if finished and self.save_folder is not None
+            else "Your choices so far will be replaced by the new attempt (the record notes that "
+            "you restarted)."
+        )
+        question = _html(
+            "mhsw-confirm-text",
+            f'<div class="mhsw-box" role="status"><p><b>Start again from the first decision?'
+            f"</b> {esc(warning)}</p></div>",
+        )
+        self.confirm_box.children = [
+            question,
+            widgets.HBox([self.cancel_restart_button, self.confirm_restart_button]),
+        ]
+        focus(self.cancel_restart_button)
+
+    def _cancel_restart(self) -> None:
+        self.confirm_box.children = []
+        focus(self.restart_button)
+
+    def _saved_attempt_finished(self) -> bool:
+        if self.save_folder is None:
+            return False
+        import json
+
+        try:
+            saved = json.loads(trace_path(self.scenario.id, self.save_folder).read_text("utf-8"))
+        except (OSError, ValueError):
+            return False
+        return isinstance(saved, dict) and bool(saved.get("ending"))
+
     def restart(self) -> None:
+        """Start again at once (the Restart button asks first, see :meth:`ask_restart`)."""
+        self.confirm_box.children = []
         self.session.restart()
         self.show_current()
 
@@ -437,13 +588,25 @@ class ScenarioView:
     # ------------------------------------------------------------------ seminar tallies
 
     def _build_tally(self, node_id: str) -> None:
-        counts = self.tallies.setdefault(node_id, {})
+        """One row per option: the option's button, its vote count and a +1 button.
+
+        Each arrival at a decision gets fresh counts (a decision the story comes back to is a
+        new vote); the counts of earlier visits stay in ``tallies`` for the debrief.
+        """
+        visit = self._arrivals[node_id] = self._arrivals.get(node_id, 0) + 1
+        key = node_id if visit == 1 else f"{node_id} (visit {visit})"
+        self._visit_node[key] = node_id
+        counts = self.tallies.setdefault(key, {})
         for old in [*self.tally_inputs, *self.tally_plus_buttons]:
             old.close()
         self.tally_inputs = []
         self.tally_plus_buttons = []
+        self.tally_counts = []
         rows = []
-        for position, (index, choice) in enumerate(self.session.available_choices()):
+        available = self.session.available_choices()
+        for position, ((index, choice), choose) in enumerate(
+            zip(available, self.choice_buttons, strict=True)
+        ):
             letter = _letter(position)
             counts.setdefault(index, 0)
             box = widgets.BoundedIntText(
@@ -453,85 +616,88 @@ class ScenarioView:
                 description=f"Votes for {letter}:",
                 tooltip=f"How many in the room chose {letter}: {choice.label}",
                 style={"description_width": "initial"},
-                layout=widgets.Layout(width="14em"),
+                layout=widgets.Layout(width="11em", flex="0 0 auto"),
             )
             box.add_class("mhsw-tally-input")
-            box.observe(self._on_tally(node_id, index), names="value")
+            box.observe(self._on_tally(key, index), names="value")
             plus = _button("+1", f"Add one vote for {letter}: {choice.label}", "mhsw-tally-plus")
+            plus.layout.flex = "0 0 auto"
             plus.on_click(lambda _b, box=box: setattr(box, "value", box.value + 1))
+            choose.layout = widgets.Layout(flex="1 1 auto", width="auto")
+            count = _html("mhsw-tally-count")
+            count.layout = widgets.Layout(flex="0 0 auto", width="11em")
             self.tally_inputs.append(box)
             self.tally_plus_buttons.append(plus)
-            rows.append(widgets.HBox([box, plus]))
+            self.tally_counts.append(count)
+            row = widgets.HBox([choose, box, plus, count])
+            row.add_class("mhsw-seminar-row")
+            rows.append(row)
         heading = _html(
             "mhsw-tally-heading",
-            "<p><b>How did the room choose?</b> Type the "
-            "count for each option, or press +1 for each hand.</p>",
+            "<p><b>Count the room, then follow its choice.</b> Type each option's votes or "
+            "press +1 for each hand; then press the option the room chose.</p>",
         )
-        self.tally_chart.value = self._chart_html(node_id)
-        self.tally_box.children = [heading, *rows, self.tally_chart]
+        self._refresh_tally(key)
+        self.tally_box.children = [heading, *rows]
 
-    def _on_tally(self, node_id: str, index: int):
+    def _on_tally(self, key: str, index: int):
         def update(change: dict) -> None:
-            self.tallies[node_id][index] = int(change["new"] or 0)
-            self.tally_chart.value = self._chart_html(node_id)
+            self.tallies[key][index] = int(change["new"] or 0)
+            self._refresh_tally(key)
 
         return update
 
-    def _chart_html(self, node_id: str) -> str:
-        """The spread of votes as text bars: readable on a projector and by a screen reader."""
-        counts = self.tallies.get(node_id, {})
+    def _refresh_tally(self, key: str) -> None:
+        """Each option's votes as a text bar beside it (readable on a projector and by a
+        screen reader), and the total."""
+        counts = self.tallies.get(key, {})
         total = sum(counts.values())
-        node = self.scenario.nodes[node_id]
-        shown = (
-            [i for i, _ in self.session.available_choices()]
-            if (self.session.current.id == node_id)
-            else sorted(counts)
-        )
         top = max(counts.values(), default=0)
-        rows = []
-        for position, index in enumerate(shown):
+        for count, index in zip(self.tally_counts, sorted(counts), strict=False):
             votes = counts.get(index, 0)
             share = f"{round(100 * votes / total)}%" if total else "–"
             width = round(_BAR_WIDTH * votes / top) if top else 0
-            bar = "█" * width
-            rows.append(
-                f"<tr><td><b>{_letter(position)}</b></td>"
-                f'<td aria-hidden="true"><span style="font-family: monospace">{bar}</span></td>'
-                f"<td>{votes} vote{'s' if votes != 1 else ''} ({share})</td>"
-                f"<td>{esc(node.choices[index].label)}</td></tr>"
+            count.value = (
+                f'<span aria-hidden="true" style="font-family: monospace">{"█" * width}</span> '
+                f"{votes} vote{'s' if votes != 1 else ''} ({share})"
             )
-        return (
-            f'<table class="mhsw-tally" aria-label="Votes so far">{"".join(rows)}</table>'
-            f"<p class='mhsw-muted'>{total} vote{'s' if total != 1 else ''} in all.</p>"
+        self.tally_chart.value = (
+            f'<p class="mhsw-muted" role="status">{total} vote{"s" if total != 1 else ""} '
+            "in all.</p>"
         )
 
     def _tallies_html(self) -> str:
         parts = ["<h4>How the room chose</h4>"]
-        for node_id, counts in self.tallies.items():
+        for key, counts in self.tallies.items():
             if not any(counts.values()):
                 continue
-            node = self.scenario.nodes[node_id]
+            node = self.scenario.nodes[self._visit_node.get(key, key)]
             total = sum(counts.values())
             items = "".join(
                 f"<li>{esc(node.choices[i].label)}: {n} ({round(100 * n / total)}%)</li>"
                 for i, n in sorted(counts.items())
             )
-            parts.append(f"<p><b>{esc(node.title)}</b></p><ul>{items}</ul>")
+            again = key[len(node.id) :].strip()
+            title = f"{node.title} {again}" if again else node.title
+            parts.append(f"<p><b>{esc(title)}</b></p><ul>{items}</ul>")
         return "".join(parts)
 
     def tallies_frame(self):
-        """The room's votes as a table: one row per option at each decision counted."""
+        """The room's votes as a table: one row per option at each visit to a decision."""
         import pandas as pd
 
         followed = {(step["node"], step["choice"]) for step in self.session.steps}
         rows = []
-        for node_id, counts in self.tallies.items():
+        for key, counts in self.tallies.items():
+            node_id = self._visit_node.get(key, key)
             node = self.scenario.nodes[node_id]
+            visit = int(key.rsplit("visit ", 1)[1].rstrip(")")) if key != node_id else 1
             total = sum(counts.values())
             for index, votes in sorted(counts.items()):
                 rows.append(
                     {
                         "node": node_id,
+                        "visit": visit,
                         "decision": node.title,
                         "choice_index": index,
                         "choice": node.choices[index].label,
@@ -542,6 +708,7 @@ class ScenarioView:
                 )
         columns = [
             "node",
+            "visit",
             "decision",
             "choice_index",
             "choice",
@@ -576,16 +743,18 @@ def play_scenario(
     seminar: bool = False,
     save: bool = True,
     folder: str | Path | None = None,
-    resume: bool = True,
+    resume: bool | None = None,
 ) -> ScenarioView:
     """Play a scenario in the notebook and return its view.
 
     ``save``: save the decision trace as ``mhsw-trace-<id>.json`` in ``folder`` (default: the
     notebook's folder) after every choice, and keep it in the notebook too, as an output of
     this cell (so a notebook uploaded alone carries it). ``resume``: if a saved trace exists,
-    offer to continue it or start again. ``seminar=True``: larger text for a projector,
-    tallies of the room's votes and feedback revealed by the lecturer (pass ``save=False`` if
-    the seminar's run should leave no trace file).
+    offer to continue it or start again (the default for a learner). ``seminar=True``: larger
+    text for a projector, tallies of the room's votes and feedback revealed by the lecturer; a
+    seminar starts fresh, never on a saved attempt (whose ending would spoil the case for the
+    room), unless ``resume=True`` is given. Pass ``save=False`` if the seminar's run should
+    leave no trace file.
     """
     from IPython.display import display
 
@@ -607,9 +776,11 @@ def build_scenario_view(
     seminar: bool = False,
     save: bool = True,
     folder: str | Path | None = None,
-    resume: bool = True,
+    resume: bool | None = None,
 ) -> ScenarioView:
     """The view ``play_scenario`` would show, without displaying it (used by tests)."""
+    if resume is None:
+        resume = not seminar
     scenario = (
         path_or_scenario
         if isinstance(path_or_scenario, Scenario)

@@ -40,10 +40,16 @@ class Finding:
 
     message: str
     fix: str = ""
-    cell: str | None = None  # grade_id of the cell concerned
+    cell: str | None = None  # grade_id of the cell concerned (for tools, never shown)
+    question: str | None = None  # "Question 3": how students know the cell
+    unanswered: bool = False  # an answer still holds its placeholder
 
     def __str__(self) -> str:
-        return self.message + (f"\n    What to do: {self.fix}" if self.fix else "")
+        if self.question:
+            text = f"{self.question}: {self.message}"
+        else:
+            text = self.message[:1].upper() + self.message[1:]
+        return text + (f"\n    What to do: {self.fix}" if self.fix else "")
 
 
 @dataclass
@@ -62,9 +68,11 @@ class CheckReport:
         return not self.problems
 
     def text(self) -> str:
-        lines = [f"Checking {self.path.name} (the last saved version: save first with Ctrl+S)."]
-        if self.reference:
-            lines.append(f"Compared with {self.reference}.")
+        lines = [
+            f"Checking {self.path.name}. This checks the saved file: answers typed since you "
+            "last saved are not included, so save first (Ctrl+S) and run this cell again if "
+            "you are not sure."
+        ]
         lines += self.notes
         if self.tests_run:
             passed = self.tests_run - self.tests_failed
@@ -157,10 +165,53 @@ def _reference(path: Path, nb: Any, course_root: Path | None) -> tuple[dict | No
 
 # --------------------------------------------------------------------------- integrity
 
+_QUESTION_IN_TEXT = re.compile(r"\W*(?:#+\s*)?(?:\*\*)?Question\s+(\d+)\b")
+_QUESTION_IN_ID = re.compile(r"^q(\d+)(?:\b|[-_])", re.IGNORECASE)
+_NAMED_CELLS = {"intro": "the introduction at the top", "setup": "the setup cell at the top"}
+
+
+def question_names(nb: Any) -> dict[str, str]:
+    """``{grade_id: "Question 3"}``: graded cells named as students know them.
+
+    A cell belongs to the last "Question N" that a Markdown cell above it starts with (the
+    course's assessed notebooks write "**Question 3 (4 marks) ...**"); cells before the first
+    question (introduction, setup) belong to none.
+    """
+    from helpers.grading._notebooks import nbgrader_meta
+
+    names: dict[str, str] = {}
+    current = ""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            found = _QUESTION_IN_TEXT.match(cell.source)
+            if found and not nbgrader_meta(cell).get("solution"):
+                current = f"Question {found.group(1)}"
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        if grade_id and current:
+            names.setdefault(grade_id, current)
+    return names
+
+
+def _question(grade_id: str, names: dict[str, str]) -> str | None:
+    if grade_id in names:
+        return names[grade_id]
+    found = _QUESTION_IN_ID.match(grade_id)
+    return f"Question {found.group(1)}" if found else None
+
+
+def _what(grade_id: str, role: str, names: dict[str, str]) -> str:
+    """How a student would name a graded cell: "the test cell", "the setup cell at the top"."""
+    if _question(grade_id, names):
+        return f"the {role} cell"
+    if grade_id in _NAMED_CELLS:
+        return _NAMED_CELLS[grade_id]
+    return f"a {role} cell"
+
 
 def _integrity(nb: Any, ref: dict, report: CheckReport) -> None:
     from helpers.grading._notebooks import is_graded, nbgrader_meta
 
+    names = question_names(nb)
     by_id: dict[str, list[Any]] = {}
     for cell in nb.cells:
         grade_id = nbgrader_meta(cell).get("grade_id")
@@ -169,67 +220,70 @@ def _integrity(nb: Any, ref: dict, report: CheckReport) -> None:
     expected = {c["grade_id"]: c for c in ref.get("graded_cells", [])}
     assignment = ref.get("assignment", "<assignment>")
     fresh = f"exercises/{assignment}/{ref.get('notebook', assignment)}.ipynb"
+
+    def found(grade_id: str, message: str, fix: str) -> None:
+        report.problems.append(Finding(message, fix, grade_id, _question(grade_id, names)))
+
     for grade_id, want in expected.items():
         cells = by_id.get(grade_id, [])
-        what = f"the {want['role']} cell '{grade_id}'"
+        what = _what(grade_id, want["role"], names)
         marks = f" ({want['points']} marks)" if want.get("points") else ""
         if not cells:
-            report.problems.append(
-                Finding(
-                    f"{what.capitalize()}{marks} is missing: it seems to have been deleted.",
-                    f"Copy that cell back, in the same place, from a fresh copy of the assignment "
-                    f"({fresh}); a missing cell scores no marks.",
-                    grade_id,
-                )
+            found(
+                grade_id,
+                f"{what.capitalize()}{marks} is missing: it seems to have been deleted.",
+                f"Copy that cell back, in the same place, from a fresh copy of the assignment "
+                f"({fresh}); a missing cell scores no marks.",
             )
             continue
         if len(cells) > 1:
-            report.problems.append(
-                Finding(
-                    f"{what.capitalize()} appears {len(cells)} times:"
-                    " it seems to have been copied.",
-                    "Keep the original cell (with your answer) and delete the copies;"
-                    " only one can be marked.",
-                    grade_id,
-                )
+            found(
+                grade_id,
+                f"{what.capitalize()} appears {len(cells)} times: it seems to have been copied.",
+                "Keep the original cell (with your answer) and delete the copies;"
+                " only one can be marked.",
             )
         cell = cells[0]
         if cell.cell_type != want["cell_type"]:
-            report.problems.append(
-                Finding(
-                    f"{what.capitalize()} was changed from a {want['cell_type']} cell to a "
-                    f"{cell.cell_type} cell.",
-                    f"Select the cell and change its type back to "
-                    f"{'Code' if want['cell_type'] == 'code' else 'Markdown'} in the toolbar menu.",
-                    grade_id,
-                )
+            found(
+                grade_id,
+                f"{what.capitalize()} was changed from a {want['cell_type']} cell to a "
+                f"{cell.cell_type} cell.",
+                f"Select the cell and change its type back to "
+                f"{'Code' if want['cell_type'] == 'code' else 'Markdown'} in the toolbar menu.",
             )
         flags = {
             k: bool(nbgrader_meta(cell).get(k)) for k in ("grade", "solution", "locked", "task")
         }
         points = nbgrader_meta(cell).get("points", 0) if flags["grade"] or flags["task"] else 0
         if flags != want["flags"] or float(points or 0) != float(want.get("points") or 0):
-            report.problems.append(
-                Finding(
-                    f"The grading settings of {what} were changed.",
-                    f"Replace the cell with the one from a fresh copy ({fresh}),"
-                    " then put your answer back.",
-                    grade_id,
-                )
+            found(
+                grade_id,
+                f"The grading settings of {what} were changed.",
+                f"Replace the cell with the one from a fresh copy ({fresh}),"
+                " then put your answer back.",
             )
     for grade_id in sorted(set(by_id) - set(expected)):
         report.problems.append(
             Finding(
-                f"The cell '{grade_id}' has grading settings but is not part of this assignment.",
+                "A cell has grading settings but is not part of this assignment (it starts: "
+                f"'{_first_words(by_id[grade_id][0].source)}').",
                 "It was probably pasted from another notebook: delete it, or copy your work into "
                 "an ordinary cell.",
                 grade_id,
             )
         )
-    _edited_and_placeholders(by_id, expected, report)
+    _edited_and_placeholders(by_id, expected, names, report)
 
 
-def _edited_and_placeholders(by_id: dict, expected: dict, report: CheckReport) -> None:
+def _first_words(source: str, limit: int = 60) -> str:
+    text = " ".join(source.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _edited_and_placeholders(
+    by_id: dict, expected: dict, names: dict[str, str], report: CheckReport
+) -> None:
     from nbgrader.utils import compute_checksum
 
     from helpers.grading._notebooks import nbgrader_meta
@@ -239,31 +293,41 @@ def _edited_and_placeholders(by_id: dict, expected: dict, report: CheckReport) -
             continue
         cell = cells[0]
         meta = nbgrader_meta(cell)
+        question = _question(grade_id, names)
         if cell.cell_type != expected[grade_id]["cell_type"]:
             continue
         if meta.get("locked") or (meta.get("grade") and not meta.get("solution")):
             checksum = meta.get("checksum")
             if checksum and compute_checksum(cell) != checksum:
                 kind = "test" if meta.get("grade") else "read-only"
+                what = _what(grade_id, kind, names)
                 report.problems.append(
                     Finding(
-                        f"The {kind} cell '{grade_id}' has been edited.",
+                        f"{what.capitalize()} has been edited.",
                         "Undo your changes (Edit > Undo, or copy the cell from a fresh copy). At "
                         "grading the original cell is put back, so your edits would not count.",
                         grade_id,
+                        question,
                     )
                 )
         if meta.get("solution") and _is_placeholder(cell):
-            where = "written answer" if cell.cell_type == "markdown" else "answer"
+            written = cell.cell_type == "markdown"
             report.problems.append(
                 Finding(
-                    f"The {where} cell '{grade_id}' still has the placeholder in it:"
-                    " it has not been answered.",
-                    "Replace 'YOUR ANSWER HERE' with your answer."
-                    if cell.cell_type == "markdown"
+                    "not answered yet: "
+                    + (
+                        "the written answer still says 'YOUR ANSWER HERE'."
+                        if written
+                        else "the answer cell still has the placeholder '...' in it."
+                    ),
+                    "Double-click the 'YOUR ANSWER HERE' cell, replace the text with your "
+                    "answer, then press Shift+Enter."
+                    if written
                     else "Replace the '...' (or 'raise NotImplementedError()') with your code,"
-                    " then run the cell.",
+                    " run the cell, then run the test cell below it.",
                     grade_id,
+                    question,
+                    unanswered=True,
                 )
             )
 
@@ -276,39 +340,53 @@ def _is_placeholder(cell: Any) -> bool:
     return not lines or any(_PLACEHOLDER_LINE.search(ln) for ln in lines)
 
 
-def _traces(path: Path, ref: dict, report: CheckReport) -> None:
+def _trace_questions(nb: Any) -> dict[str, tuple[str, str | None]]:
+    """``{scenario id: (grade_id, "Question 6")}`` for the graded cells that read a trace."""
+    from helpers.grading._notebooks import TRACE_CALL, nbgrader_meta
+
+    names = question_names(nb)
+    found: dict[str, tuple[str, str | None]] = {}
+    for cell in nb.cells:
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        if grade_id and cell.cell_type == "code":
+            for scenario_id in TRACE_CALL.findall(cell.source):
+                found.setdefault(scenario_id, (grade_id, _question(grade_id, names)))
+    return found
+
+
+def _traces(path: Path, ref: dict, report: CheckReport, nb: Any) -> None:
     from helpers.traces import find_trace
 
+    where = _trace_questions(nb)
     for scenario_id in ref.get("traces", []):
+        grade_id, question = where.get(scenario_id, (None, None))
         trace = trace_path(scenario_id, path.parent)
+
+        def found(message: str, fix: str, grade_id=grade_id, question=question) -> None:
+            report.problems.append(Finding(message, fix, grade_id, question, unanswered=True))
+
         try:
-            found = find_trace(scenario_id, path.parent, notebook=path)
+            located = find_trace(scenario_id, path.parent, notebook=path)
         except FileNotFoundError:
-            report.problems.append(
-                Finding(
-                    f"The decision trace of the scenario '{scenario_id}' has not been saved "
-                    f"(it is not in this notebook, and there is no file {trace.name} beside it).",
-                    "Run the scenario cell in the notebook and play the scenario to an ending; "
-                    "your choices are kept in the notebook automatically. Then save the notebook.",
-                )
+            found(
+                f"your decisions in the scenario '{scenario_id}' have not been saved yet "
+                f"(they are not in this notebook, and there is no file {trace.name} beside it).",
+                "Run the scenario cell in the notebook and play the scenario to an ending; "
+                "your choices are kept in the notebook automatically. Then save the notebook.",
             )
             continue
         except ValueError:
-            report.problems.append(
-                Finding(
-                    f"The trace file {trace.name} is damaged.",
-                    "Delete it and play the scenario again in the notebook.",
-                )
+            found(
+                f"the file of your decisions ({trace.name}) is damaged.",
+                "Delete it and play the scenario again in the notebook.",
             )
             continue
-        if found.note:
-            report.notes.append(found.note)
-        if not found.trace.get("ending"):
-            report.problems.append(
-                Finding(
-                    f"The scenario '{scenario_id}' has not been played to an ending yet.",
-                    "Carry on playing the scenario in the notebook until you reach an ending.",
-                )
+        if located.note:
+            report.notes.append(located.note)
+        if not located.trace.get("ending"):
+            found(
+                f"the scenario '{scenario_id}' has not been played to an ending yet.",
+                "Carry on playing the scenario in the notebook until you reach an ending.",
             )
 
 
@@ -331,6 +409,9 @@ def _visible_tests(path: Path, nb: Any, course_root: Path | None, report: CheckR
     except CourseNotFound:
         config.Execute.timeout = 30
     config.Validator.ignore_checksums = True  # edited cells are reported above, in plain words
+    # The check's own kernel must not print its start-up warnings (e.g. "Kernel is running over
+    # TCP without encryption") into the student's notebook: only errors.
+    config.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR"]
     tests = [c for c in nb.cells if is_grade(c) and not is_solution(c) and c.cell_type == "code"]
     report.tests_run = len(tests)
     if not tests:
@@ -349,25 +430,36 @@ def _visible_tests(path: Path, nb: Any, course_root: Path | None, report: CheckR
         report.tests_failed = report.tests_run
         return
     by_source = {c.source.strip(): c for c in tests}
+    names = question_names(nb)
+    already = {p.cell for p in report.problems if p.unanswered} | {
+        p.question for p in report.problems if p.unanswered and p.question
+    }
     for failed in results.get("failed", []):
         cell = by_source.get(failed["source"])
-        grade_id = cell.metadata.nbgrader.grade_id if cell else "?"
+        grade_id = cell.metadata.nbgrader.grade_id if cell else None
+        question = _question(grade_id, names) if grade_id else None
         report.tests_failed += 1
+        if question in already or grade_id in already:
+            continue  # the question is reported once, as not answered yet
         raw = failed.get("raw_error", "")
+        what = "its test" if question else "a test cell"
         if "Partial credit" in raw:
             report.problems.append(
                 Finding(
-                    f"The cell '{grade_id}' gives only part of its marks.",
-                    "Run it: what it prints says which marks you have and what is missing.",
+                    f"{what} gives only part of the marks.",
+                    "Run the test cell: what it prints says which marks you have and what is "
+                    "missing.",
                     grade_id,
+                    question,
                 )
             )
             continue
         report.problems.append(
             Finding(
-                f"The test cell '{grade_id}' failed: {_error_message(raw)}",
-                "Fix the answer above that test, run it, then run the test cell again.",
+                f"{what} did not pass: {_error_message(raw)}",
+                "Fix your answer above the test, run it, then run the test cell again.",
                 grade_id,
+                question,
             )
         )
 
@@ -378,12 +470,29 @@ def _error_message(raw: str) -> str:
 
     lines = [ln.strip() for ln in strip_ansi(raw).splitlines() if ln.strip()]
     if not lines:
-        return "it did not pass."
+        return "it gave an error."
+    if lines[0].startswith("✘ This check did not pass"):  # helpers.answers.plain_test_messages
+        return " ".join(lines[1:]) or "a check in it did not pass."
     last = lines[-1]
-    for prefix in ("AssertionError: ", "AssertionError"):
+    for prefix in ("AssertionError: ", "CheckFailed: ", "AssertionError", "CheckFailed"):
         if last.startswith(prefix):
-            last = last[len(prefix) :] or "a check did not pass."
+            return last[len(prefix) :] or "a check in it did not pass."
+    name, _, detail = last.partition(": ")
+    plain = _PLAIN_ERRORS.get(name)
+    if plain:
+        return f"{plain}{f' ({detail})' if detail else ''}."
     return last
+
+
+# Python's error names, for people (the last line of a traceback starts with one of them).
+_PLAIN_ERRORS = {
+    "NameError": "the test uses a name that does not exist yet: run the cells above it first",
+    "FileNotFoundError": "a file it needs is missing",
+    "TypeError": "a value has the wrong type (for example text where a number is needed)",
+    "ValueError": "a value is not what the test expected",
+    "KeyError": "a column or label it looks for is not there",
+    "ZeroDivisionError": "something was divided by zero",
+}
 
 
 def _one_line(exc: BaseException) -> str:
@@ -416,7 +525,7 @@ def check_notebook(
         )
     else:
         _integrity(nb, ref, report)
-        _traces(path, ref, report)
+        _traces(path, ref, report, nb)
     if run_tests:
         _visible_tests(path, nb, Path(course_root) if course_root else None, report)
     return report
@@ -461,7 +570,11 @@ def check_my_work(path: str | os.PathLike[str] | None = None, run_tests: bool = 
     if os.environ.get("NBGRADER_EXECUTION"):
         print("check_my_work() is skipped while the notebook is being validated or graded.")
         return
-    notebook = Path(path) if path else _find_current_notebook()
+    try:
+        notebook = Path(path) if path else _find_current_notebook()
+    except FileNotFoundError as exc:
+        print(f"✘ {exc}")
+        return
     print(check_notebook(notebook, run_tests=run_tests).text())
 
 
