@@ -197,3 +197,20 @@ def test_do_accounts_vote_once_each_and_never_read_each_others_votes(accounts):
         assert replaced.returncode != 0 and "Operation not permitted" in replaced.stderr
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_does_a_learners_choice_in_the_player_reach_the_live_tally(seminar, monkeypatch):
+    from helpers.scenario_view import build_scenario_view
+
+    folder, vote = seminar
+    scenario = load_scenario(FIXTURE)
+    vote.open(scenario.start)
+    view = build_scenario_view(scenario, save=False)
+    monkeypatch.setenv("MHSW_SEMINAR_DIR", str(folder))
+    from helpers.live_vote import Voter, seminar_folder
+
+    view.voter = Voter(seminar_folder(), scenario.id)
+    assert view.choose(0)
+    assert dict(vote.tally(scenario.start, 1, len(scenario.nodes[scenario.start].choices))) == {
+        0: 1
+    }

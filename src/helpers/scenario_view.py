@@ -173,6 +173,7 @@ class ScenarioView:
         self.screen = ""
         self._displayed = False
         self._choice_of: dict[int, int] = {}  # id(button) -> choice index
+        self.voter = None  # a helpers.live_vote.Voter when the seminar runs live on a hub
 
         self.title = _html("mhsw-title", f"<h2>{esc(self.scenario.title)}</h2>")
         self.notice = _html("mhsw-notice", self._notice_html(notice))
@@ -498,6 +499,8 @@ class ScenarioView:
     def choose(self, index: int) -> bool:
         """Take choice ``index`` (position in the node); False if the engine refused it."""
         rationale = self.rationale_box.value if self.session.rationale_prompt else None
+        node_id = self.session.current.id
+        visit = 1 + sum(1 for step in self.session.steps if step["node"] == node_id)
         try:
             choice = self.session.choose(index, rationale=rationale)
         except ValueError as exc:
@@ -508,6 +511,8 @@ class ScenarioView:
             return False
         self.message.value = ""
         self._save()
+        if self.voter is not None:  # live seminar: the anonymous vote never stops play
+            self.voter.cast(node_id, visit, index)
         self._show_feedback(choice.label)
         return True
 
@@ -744,6 +749,7 @@ def play_scenario(
     save: bool = True,
     folder: str | Path | None = None,
     resume: bool | None = None,
+    live: str | Path | bool | None = None,
 ) -> ScenarioView:
     """Play a scenario in the notebook and return its view.
 
@@ -754,13 +760,20 @@ def play_scenario(
     text for a projector, tallies of the room's votes and feedback revealed by the lecturer; a
     seminar starts fresh, never on a saved attempt (whose ending would spoil the case for the
     room), unless ``resume=True`` is given. Pass ``save=False`` if the seminar's run should
-    leave no trace file.
+    leave no trace file. ``live``: on a course JupyterHub with a seminar folder
+    (``MHSW_SEMINAR_DIR``), each choice is also sent, anonymously, to the lecturer's live-vote
+    panel (see docs/seminars.md); give a folder to use another one, or ``False`` to send none.
     """
     from IPython.display import display
+
+    from helpers.live_vote import Voter, seminar_folder
 
     view = build_scenario_view(
         path_or_scenario, seminar=seminar, save=save, folder=folder, resume=resume
     )
+    target = seminar_folder() if live is None or live is True else (live or None)
+    if target is not None and not seminar:
+        view.voter = Voter(target, view.scenario.id)
     display(view.widget)
     view._displayed = True
     if save:
