@@ -167,6 +167,23 @@ def _fixtures(folder: Path) -> None:
         )
     ]
     nbformat.write(seminar, folder / "seminar.ipynb")
+    # Every kind of course widget in one notebook, for the accessibility checks.
+    views = nbformat.v4.new_notebook(metadata=meta)
+    views.cells = [
+        nbformat.v4.new_code_cell(
+            "from helpers import play_appraisal, play_quiz, play_scenario, play_sorting\n"
+            f'play_scenario("{SCENARIO.name}", save=False)'
+        ),
+        nbformat.v4.new_code_cell(
+            f'play_scenario("../{case.relative_to(REPO).as_posix()}", seminar=True, save=False)'
+        ),
+        nbformat.v4.new_code_cell(f'play_quiz("{QUIZ.name}")'),
+        nbformat.v4.new_code_cell('play_sorting("../course/m1-roles/activities/key-areas.yaml")'),
+        nbformat.v4.new_code_cell(
+            'play_appraisal("../course/m4-evidence/activities/appraise-tcru-review.yaml")'
+        ),
+    ]
+    nbformat.write(views, folder / "all-views.ipynb")
 
 
 @pytest.fixture(scope="module")
@@ -557,3 +574,72 @@ def test_can_a_learner_play_the_fixture_scenario_in_jupyterlab(lab, page, record
         "browser test timings (s): "
         + ", ".join(f"{name} {seconds:.1f}" for name, seconds in timings.items())
     )
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.mark.browser
+@pytest.mark.a11y
+@pytest.mark.slow
+def test_do_the_course_widgets_pass_axe_inside_jupyterlab(lab, page, record_property):
+    """axe-core on the course's own output (scenario, seminar mode, quiz, sorting, appraisal).
+
+    JupyterLab's own interface is checked too, but only recorded: its failures are upstream.
+    """
+    pytest.importorskip("axe_playwright_python", reason="pip install axe-playwright-python")
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect
+
+    _open(page, lab, "fixtures/all-views.ipynb")
+    _run_all(page)
+    expect(page.locator(".mhsw-activity")).to_have_count(5, timeout=KERNEL_TIMEOUT)
+    page.locator(".mhsw-start").first.click()  # a decision screen, not only the start screen
+    expect(page.locator(".mhsw-choice").first).to_be_visible()
+    axe = Axe()
+    ours = axe.run(page, context={"include": [[".mhsw-activity"]]},
+                   options={"runOnly": AXE_TAGS})
+    violations = ours.response["violations"]
+    whole = axe.run(page, options={"runOnly": AXE_TAGS}).response["violations"]
+    upstream = sorted({v["id"] for v in whole} - {v["id"] for v in violations})
+    record_property("JupyterLab's own axe failures (upstream)", ", ".join(upstream))
+    print("JupyterLab's own axe failures (upstream, recorded not hidden):", upstream)
+    assert violations == [], [(v["id"], v["help"], v["nodes"][0]["html"][:200]) for v in violations]
+
+
+@pytest.mark.browser
+@pytest.mark.a11y
+@pytest.mark.slow
+def test_can_a_scenario_be_played_to_its_end_with_the_keyboard_alone(lab, page):
+    """Tab and Enter only: start, each choice, the rationale, Continue, to the debrief; the
+    feedback sits in a live region, and focus moves to Continue after each choice."""
+    from playwright.sync_api import expect
+
+    from helpers.scenarios import load_scenario
+
+    scenario = load_scenario(SCENARIO)
+    route, ending = _plan_route(scenario)
+    _open(page, lab, f"fixtures/{NOTEBOOK.name}")
+    _run_all(page)
+    page.locator(".mhsw-start").wait_for(state="visible", timeout=KERNEL_TIMEOUT)
+    page.locator(".mhsw-start").focus()  # where Tab from the cell would land
+    page.keyboard.press("Enter")
+    for position, _index, label, asked in route:
+        expect(page.locator(".mhsw-choice").first).to_be_visible()
+        if asked:
+            for _ in range(40):  # Tab until the rationale box has the focus
+                if page.evaluate("!!document.activeElement?.closest('.mhsw-rationale')"):
+                    break
+                page.keyboard.press("Tab")
+            page.keyboard.type(RATIONALE)
+        page.locator(".mhsw-choice").first.focus()
+        for _ in range(position):
+            page.keyboard.press("Tab")
+        expect(page.locator(".mhsw-choice").nth(position)).to_be_focused()
+        page.keyboard.press("Enter")
+        feedback = page.locator(".mhsw-feedback [role=status]")
+        expect(feedback).to_contain_text(label)
+        expect(page.locator(".mhsw-continue")).to_be_focused()
+        page.keyboard.press("Enter")
+    expect(page.locator(".mhsw-ending")).to_contain_text(ending.title)
+    expect(page.locator(".mhsw-debrief")).to_contain_text("Debrief")
