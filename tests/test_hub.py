@@ -34,7 +34,7 @@ sys.path.insert(0, str(REPO / "deploy" / "hub"))
 import live  # noqa: E402
 import mhsw_hub  # noqa: E402
 
-from helpers.grading._simulate import SAMPLE_CORRECT, RATIONALE, _find_path, play  # noqa: E402
+from helpers.grading._simulate import RATIONALE, SAMPLE_CORRECT, _find_path, play  # noqa: E402
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
 
@@ -167,7 +167,7 @@ def cycle(hub, ops):
         out.append(kernel.run(probes))
         kernel.close()
     timings["students worked"] = time.monotonic() - started
-    for user, session in sessions.items():
+    for session in sessions.values():
         data = {"assignment_id": ASSIGNMENT, "course_id": course.id}
         submitted = session.request("POST", "/assignments/submit", data=data).json()
         assert submitted["success"], submitted

@@ -345,7 +345,7 @@ class Kernel:
         self.client_session = uuid.uuid4().hex
 
     def run(self, code: str, timeout: float = 120) -> dict:
-        """Execute ``code``; return {"status", "stdout", "text", "error"} when the kernel is idle."""
+        """Run ``code``; return {"status", "stdout", "text", "error"} once the kernel is idle."""
         msg_id = uuid.uuid4().hex
         self.ws.send(
             json.dumps(

@@ -132,9 +132,7 @@ def load_settings(path: str | os.PathLike[str]) -> Settings:
             raise SettingsError(f"{path}: {where}{key} is missing. Add it (see hub.example.toml).")
         value = table[key]
         if kind is int and isinstance(value, bool) or not isinstance(value, kind):
-            raise SettingsError(
-                f"{path}: {where}{key} should be a {kind.__name__}, not {value!r}."
-            )
+            raise SettingsError(f"{path}: {where}{key} should be a {kind.__name__}, not {value!r}.")
         return value
 
     auth = data.get("authenticator", "pam")

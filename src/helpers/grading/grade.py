@@ -249,11 +249,27 @@ def _isolation_account(name: str | None) -> str:
             continue
         if entry.pw_uid == 0:
             raise SystemExit(f"--sandbox-user {candidate} is root; name an unprivileged account.")
+        python = os.path.realpath(sys.executable)
+        if not _reachable_by_all(python) or not _reachable_by_all(os.__file__):
+            raise SystemExit(
+                f"Student code would run as '{candidate}', but that account cannot run this "
+                f"Python ({python}): a folder above it is private. Install the course in a "
+                "virtual environment every account can read (see docs/deploy-hub.md), or "
+                "grade as an ordinary user."
+            )
         return candidate
     raise SystemExit(
         f"There is no account '{name}' to run student code as. Create it with "
         f"'useradd --system --no-create-home --shell /usr/sbin/nologin {name}' or leave out "
         "--sandbox-user."
+    )
+
+
+def _reachable_by_all(path: str) -> bool:
+    import stat
+
+    return all(
+        folder.stat().st_mode & stat.S_IXOTH for folder in Path(os.path.realpath(path)).parents
     )
 
 
