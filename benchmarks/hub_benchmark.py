@@ -63,9 +63,26 @@ def root_processes(words: tuple[str, ...]) -> list[int]:
     return found
 
 
-def run_notebook(hub_url: str, ops: live.HubClient, user: str, notebook) -> float:
+def copy_module(session: live.UserSession, notebook_path: Path) -> str:
+    """Put the notebook's module folder (its YAML activities too) in the student's home."""
+    module = notebook_path.parent
+    session.request("PUT", f"/api/contents/{module.name}", json={"type": "directory"})
+    for path in sorted(module.rglob("*")):
+        relative = f"{module.name}/{path.relative_to(module).as_posix()}"
+        if path.is_dir():
+            session.request("PUT", f"/api/contents/{relative}", json={"type": "directory"})
+        elif path.suffix in (".yaml", ".md"):
+            body = {"type": "file", "format": "text", "content": path.read_text("utf-8")}
+            session.request("PUT", f"/api/contents/{relative}", json=body)
+    return f"{module.name}/{notebook_path.name}"
+
+
+def run_notebook(hub_url: str, ops: live.HubClient, user: str, notebook_path: Path) -> float:
+    import nbformat
+
     session = live.UserSession(hub_url, user, ops.user_token(user))
-    name = "module-notebook.ipynb"
+    notebook = nbformat.read(notebook_path, as_version=4)
+    name = copy_module(session, notebook_path)
     session.put_notebook(name, notebook)
     kernel = session.kernel(name)
     started = time.monotonic()
@@ -80,8 +97,6 @@ def run_notebook(hub_url: str, ops: live.HubClient, user: str, notebook) -> floa
 
 
 def main(argv: list[str] | None = None) -> int:
-    import nbformat
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=4, help="number of students (default 4)")
     parser.add_argument("--notebook", default=DEFAULT_NOTEBOOK, help="the module notebook to run")
@@ -90,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print("Cannot run the hub benchmark; missing: " + "; ".join(missing), file=sys.stderr)
         return 2
-    notebook = nbformat.read(REPO / args.notebook, as_version=4)
+    notebook = REPO / args.notebook
     names = [f"b{i:03d}x" for i in range(args.students)]
     began = time.monotonic()
     with live.trial_hub(students=names, markers=["bmk"]) as hub:

@@ -305,3 +305,29 @@ def test_can_someone_log_in_with_the_hub_password_and_not_without(hub):
         )
         logged_in = answer.status_code == 302 and "jupyterhub-hub-login" in browser.cookies
         assert logged_in == expected, (password == "wrong", answer.status_code)
+
+
+def test_can_the_gradebook_be_backed_up_and_restored_with_pg_dump(hub, cycle):
+    """The backup commands in docs/deploy-hub.md, on the live gradebook."""
+    course = hub.course
+    dump = hub.base / "gradebook.dump"
+    where = ["-h", str(hub.postgres.socket_dir), "-p", str(hub.postgres.port)]
+    as_postgres = ["runuser", "-u", "postgres", "--"]
+    with open(dump, "wb") as out:
+        subprocess.run(
+            [*as_postgres, "pg_dump", *where, "-Fc", course.database],
+            stdout=out, check=True, cwd="/",
+        )  # fmt: skip
+    os.chmod(dump, 0o644)
+    restored = f"{course.database}_restore_check"
+    subprocess.run([*as_postgres, "createdb", *where, restored], check=True, cwd="/")
+    subprocess.run(
+        [*as_postgres, "pg_restore", *where, "--no-owner", "-d", restored, str(dump)],
+        check=True, cwd="/",
+    )  # fmt: skip
+    done = subprocess.run(
+        [*as_postgres, "psql", *where, "-d", restored, "-Atc",
+         "SELECT student_id FROM submitted_assignment ORDER BY 1"],
+        capture_output=True, text=True, check=True, cwd="/",
+    )  # fmt: skip
+    assert done.stdout.split() == sorted(course.students)
