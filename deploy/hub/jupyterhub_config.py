@@ -85,6 +85,9 @@ c.Spawner.environment = {
     "JUPYTER_CONFIG_PATH": _config_path,
     "PATH": os.pathsep.join([str(bindir), "/usr/local/bin", "/usr/bin", "/bin"]),
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    # Fewer glibc malloc arenas in the many-threaded server and kernel: less memory per
+    # student at no measurable cost for notebooks this size.
+    "MALLOC_ARENA_MAX": "2",
 }
 
 # ---------------------------------------------------------------- course services

@@ -374,9 +374,13 @@ def write_jupyter_config(settings: Settings) -> None:
             "c.Authenticator.plugin_class = JupyterHubAuthPlugin",
         ]
     kinds = {
+        # Students' servers also leave out the language server and terminals: they are not
+        # part of the course, and each costs memory in every server.
         "student": {
             "nbgrader.server_extensions.formgrader": False,
             "nbgrader.server_extensions.course_list": False,
+            "jupyter_lsp": False,
+            "jupyter_server_terminals": False,
         },
         "marker": {"nbgrader.server_extensions.formgrader": False},
         "grader": {},
