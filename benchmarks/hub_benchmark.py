@@ -77,6 +77,13 @@ def copy_module(session: live.UserSession, notebook_path: Path) -> str:
     return f"{module.name}/{notebook_path.name}"
 
 
+def _is_kernel(pid: int) -> bool:
+    try:
+        return b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
 def run_notebook(hub_url: str, ops: live.HubClient, user: str, notebook_path: Path) -> float:
     import nbformat
 
@@ -140,6 +147,9 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         per_student = [memory_mb(mhsw_hub.processes_of([u])) for u in students]
+        kernels = [
+            memory_mb([p for p in mhsw_hub.processes_of([u]) if _is_kernel(p)])[0] for u in students
+        ]
         pss = statistics.mean(p for p, _ in per_student)
         rss = statistics.mean(r for _, r in per_student)
         shared_pids = mhsw_hub.processes_of([hub.course.grader]) + root_processes(
@@ -152,6 +162,10 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"per active student: {pss:.0f} MB (PSS; RSS {rss:.0f} MB), server plus kernel"
             " (goal <= 250 MB)"
+        )
+        print(
+            f"  of which the kernel: {statistics.mean(kernels):.0f} MB PSS, the server: "
+            f"{pss - statistics.mean(kernels):.0f} MB PSS"
         )
         print(f"shared: {shared[0]:.0f} MB PSS (hub, proxy, culler, course formgrader service)")
         print(
