@@ -362,16 +362,25 @@ class Kernel:
                 }
             )
         )  # fmt: skip
+        import websocket
+
         result = {"status": None, "stdout": "", "text": "", "error": None}
         idle = False
         deadline = time.monotonic() + timeout
         while not (idle and result["status"]):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"code did not finish within {timeout:.0f} s:\n{code[:300]}")
-            message = json.loads(self.ws.recv())
+            # Short reads, so the deadline is checked even while the server only sends pings.
+            self.ws.settimeout(5)
+            try:
+                message = json.loads(self.ws.recv())
+            except websocket.WebSocketTimeoutException:
+                continue
+            kind, content = message.get("msg_type"), message.get("content", {})
+            if kind == "status" and content.get("execution_state") in ("dead", "restarting"):
+                raise RuntimeError(f"the kernel died ({content['execution_state']})")
             if message.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
-            kind, content = message["msg_type"], message["content"]
             if kind == "stream":
                 result["stdout"] += content["text"]
             elif kind in ("execute_result", "display_data"):
