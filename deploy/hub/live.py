@@ -197,7 +197,14 @@ class TrialHub:
 
 
 @contextmanager
-def trial_hub(students: list[str], markers: list[str], course_id: str = "mhsw", cull: int = 3600):
+def trial_hub(
+    students: list[str],
+    markers: list[str],
+    course_id: str = "mhsw",
+    cull: int = 3600,
+    authenticator: str = "dummy",
+    lti: dict[str, str] | None = None,
+):
     """Set up and start a throw-away hub; stop everything and remove the accounts afterwards.
 
     Account names get a random part, so two trials on one machine do not meet.
@@ -218,7 +225,7 @@ proxy = "{HERE / "node_modules" / ".bin" / "configurable-http-proxy"}"
 public_url = "http://127.0.0.1:{ports[1]}"
 hub_port = {ports[2]}
 proxy_api_port = {ports[3]}
-authenticator = "dummy"
+authenticator = "{authenticator}"
 home_base = "{base / "home"}"
 exchange = "{base / "exchange"}"
 course_source = "{mhsw_hub.REPO}"
@@ -236,7 +243,10 @@ service_port = {ports[4]}
 database = "gradebook_{course_id.replace("-", "_")}"
 markers = {json.dumps(markers)}
 students = {json.dumps(students)}
-""",
+"""
+        + (
+            "[lti13]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in lti.items()) if lti else ""
+        ),
         encoding="utf-8",
     )
     settings = mhsw_hub.load_settings(settings_file)
