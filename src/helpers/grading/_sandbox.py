@@ -17,11 +17,17 @@ student's Python that refuses:
 Settings come from environment variables set by the grading worker (``MHSW_SANDBOX_*``).
 
 Limits of this protection, honestly: an audit hook is not a security boundary. Code that loads
-native code (``ctypes``, a compiled extension) can bypass it, and it runs as the same operating
-system user as the lecturer. It stops ordinary and accidental misuse (a student's notebook
-reading the solutions, writing over other files, spawning programs, eating memory or running
-forever); it does not stop a determined attacker. For that, grade inside a container or as a
-separate operating-system user (see docs/grading.md).
+native code (``ctypes``, a compiled extension) can bypass it. It stops ordinary and accidental
+misuse (a student's notebook reading the solutions, writing over other files, spawning
+programs, eating memory or running forever); it does not stop a determined attacker.
+
+When grading runs as root (as on a hub), the kernel is also a separate operating-system user
+(``MHSW_SANDBOX_USER``, by default the ``mhsw-sandbox`` account): before the kernel starts, the
+submission's working folder is copied into a private folder owned by that user, and the kernel
+drops root for that user. It then cannot read the solutions, the gradebook or other
+submissions whatever code it runs, because the operating system refuses (the grading folder
+and the course copy are not readable by other accounts). Run as an ordinary user, grading keeps
+the guard above only (see docs/grading.md).
 """
 
 from __future__ import annotations
@@ -35,6 +41,10 @@ ENV_MEMORY_MB = "MHSW_SANDBOX_MEMORY_MB"
 ENV_CPU_SECONDS = "MHSW_SANDBOX_CPU_SECONDS"
 ENV_FILE_MB = "MHSW_SANDBOX_FILE_MB"
 ENV_OUTPUT_CHARS = "MHSW_SANDBOX_OUTPUT_CHARS"
+ENV_USER = "MHSW_SANDBOX_USER"  # run as this account (only when started as root)
+ENV_PRIVATE = "MHSW_SANDBOX_PRIVATE"  # a root-owned 0711 folder for the private folders
+# Processes (and threads) the sandbox account may have at once, across all its kernels.
+MAX_PROCESSES = 512
 
 _PROGRAM_EVENTS = {
     "subprocess.Popen",
@@ -215,9 +225,66 @@ def _set_limits() -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
+def _become(account: str, base: str, argv: list[str]) -> list[str]:
+    """Run the rest of this process as ``account``, in a private copy of the working folder.
+
+    Called as root. The connection file (root's, private) is copied for the kernel too.
+    Returns the kernel's arguments with the copied connection file.
+    """
+    import pwd
+    import resource
+    import shutil
+    import tempfile
+
+    entry = pwd.getpwnam(account)
+    if entry.pw_uid == 0:
+        raise SystemExit(f"{ENV_USER}={account} is root: grading needs an unprivileged account.")
+    private = tempfile.mkdtemp(prefix="kernel-", dir=base)
+    work = os.path.join(private, os.path.basename(os.getcwd()) or "work")
+    shutil.copytree(os.getcwd(), work, symlinks=False)
+    os.mkdir(os.path.join(private, "tmp"))
+    argv = list(argv)
+    if "-f" in argv:
+        index = argv.index("-f") + 1
+        copy = os.path.join(private, "connection.json")
+        shutil.copyfile(argv[index], copy)
+        argv[index] = copy
+    for folder, _dirs, files in os.walk(private):
+        for name in [folder, *(os.path.join(folder, f) for f in files)]:
+            os.lchown(name, entry.pw_uid, entry.pw_gid)
+    os.chmod(private, 0o700)
+    os.chdir(work)
+    os.environ.update(
+        {
+            "HOME": private,
+            "USER": account,
+            "LOGNAME": account,
+            "TMPDIR": os.path.join(private, "tmp"),
+            "IPYTHONDIR": os.path.join(private, ".ipython"),
+            "MPLCONFIGDIR": os.path.join(private, "tmp"),
+            "JUPYTER_RUNTIME_DIR": os.path.join(private, "tmp"),
+        }
+    )
+    resource.setrlimit(resource.RLIMIT_NPROC, (MAX_PROCESSES, MAX_PROCESSES))
+    os.setgroups([])
+    os.setgid(entry.pw_gid)
+    os.setuid(entry.pw_uid)
+    try:  # make sure root cannot be taken back
+        os.setuid(0)
+    except PermissionError:
+        pass
+    else:
+        raise SystemExit("Could not drop root before running student code; grading stopped.")
+    return argv
+
+
 def main() -> None:
     import tempfile
 
+    argv = sys.argv[1:]
+    account = os.environ.get(ENV_USER)
+    if account and os.geteuid() == 0:
+        argv = _become(account, os.environ[ENV_PRIVATE], argv)
     _set_limits()
     # A private temporary folder (inside the grading run's folder, removed after the run), and
     # one thread per numeric library (no oversubscription when several notebooks are graded at
@@ -229,7 +296,7 @@ def main() -> None:
     from ipykernel.kernelapp import IPKernelApp
 
     IPKernelApp.launch_instance(
-        argv=sys.argv[1:],
+        argv=argv,
         exec_lines=['__import__("helpers.grading._sandbox").grading._sandbox.install()'],
     )
 

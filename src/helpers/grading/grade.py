@@ -13,7 +13,9 @@ How it works (details and limits in docs/grading.md):
    hold up the rest.
 4. Student code runs in a kernel with a time limit per cell, a memory limit, a CPU-time limit,
    a cap on printed output, and a guard against reading the course's protected files, writing
-   outside its own folder and starting programs (see ``_sandbox``).
+   outside its own folder and starting programs (see ``_sandbox``). Run as root (as on a hub),
+   each kernel also runs as an unprivileged account in a private copy of the submission, so
+   the operating system keeps it away from the solutions, the gradebook and other submissions.
 5. Each result is moved into ``autograded/``; an end-of-run summary lists who was graded, who
    needs manual grading and why, and who could not be graded and why.
 
@@ -42,6 +44,9 @@ from helpers.grading._course import Course, add_course_argument, valid_id
 DEFAULT_MEMORY_MB = 2048
 DEFAULT_OUTPUT_CHARS = 200_000
 DEFAULT_FILE_MB = 64
+# The account student code runs as when grading is run by root (created by the hub's setup;
+# `nobody` when it does not exist).
+SANDBOX_ACCOUNT = "mhsw-sandbox"
 _WRITTEN = "written answer for a tutor to mark"
 
 
@@ -63,6 +68,7 @@ class GradeRun:
     results: dict[str, StudentResult] = field(default_factory=dict)
     wall_seconds: float = 0.0
     workers: int = 0
+    account: str = ""  # the unprivileged account student code ran as ("" = the caller's)
 
     def by_status(self, status: str) -> list[StudentResult]:
         return [r for r in self.results.values() if r.status == status]
@@ -82,6 +88,8 @@ class GradeRun:
             f"  needs manual grading:   {len(manual)}",
             f"  could not be graded:    {len(self.failed)}",
         ]
+        if self.account:
+            lines.append(f"  student code ran as the unprivileged account '{self.account}'")
         if skipped:
             lines.append(
                 f"  skipped (already graded, unchanged; use --force to regrade): {len(skipped)}"
@@ -148,6 +156,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="keep the temporary grading folder (printed at the end) for inspection",
     )
+    parser.add_argument(
+        "--sandbox-user",
+        default="",
+        metavar="NAME",
+        help=f"when run as root: the account student code runs as (default {SANDBOX_ACCOUNT}, "
+        "or nobody if it does not exist)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     add_course_argument(parser)
 
@@ -166,6 +181,7 @@ def run(args: argparse.Namespace) -> int:
         sandbox=not args.no_sandbox,
         keep=args.keep,
         progress=not args.quiet,
+        sandbox_user=args.sandbox_user or None,
     )
     print(result.summary())
     return 1 if result.failed else 0
@@ -185,11 +201,20 @@ def grade_assignment(
     sandbox: bool = True,
     keep: bool = False,
     progress: bool = True,
+    sandbox_user: str | None = None,
 ) -> GradeRun:
-    """Autograde the submissions of ``assignment_id``; see the module docstring."""
+    """Autograde the submissions of ``assignment_id``; see the module docstring.
+
+    Run as root with ``sandbox`` on, student code runs as ``sandbox_user`` (default
+    ``mhsw-sandbox``, or ``nobody`` when that account does not exist).
+    """
     started = time.monotonic()
     _require_release(course, assignment_id)
     run = GradeRun(assignment_id)
+    if sandbox and os.geteuid() == 0:
+        run.account = _isolation_account(sandbox_user)
+        if run.account:
+            _warn_if_readable(course)
     everyone = course.students(assignment_id)
     wanted = [s for s in everyone if not students or s in students]
     for missing in sorted(set(students or []) - set(everyone)):
@@ -212,6 +237,59 @@ def grade_assignment(
     _read_marks(course, assignment_id, run)
     run.wall_seconds = time.monotonic() - started
     return run
+
+
+def _isolation_account(name: str | None) -> str:
+    """The unprivileged account student code runs as when grading runs as root."""
+    import pwd
+
+    for candidate in [name] if name else [SANDBOX_ACCOUNT, "nobody"]:
+        try:
+            entry = pwd.getpwnam(candidate)
+        except KeyError:
+            continue
+        if entry.pw_uid == 0:
+            raise SystemExit(f"--sandbox-user {candidate} is root; name an unprivileged account.")
+        python = os.path.realpath(sys.executable)
+        if not _reachable_by_all(python) or not _reachable_by_all(os.__file__):
+            print(
+                f"Warning: student code cannot run as '{candidate}': that account cannot run "
+                f"this Python ({python}; a folder above it is private), so it runs as root "
+                "with the in-kernel guard only. Install the course in a virtual environment "
+                "every account can read (docs/deploy-hub.md), or grade as an ordinary user.",
+                file=sys.stderr,
+            )
+            return ""
+        return candidate
+    raise SystemExit(
+        f"There is no account '{name}' to run student code as. Create it with "
+        f"'useradd --system --no-create-home --shell /usr/sbin/nologin {name}' or leave out "
+        "--sandbox-user."
+    )
+
+
+def _reachable_by_all(path: str) -> bool:
+    import stat
+
+    return all(
+        folder.stat().st_mode & stat.S_IXOTH for folder in Path(os.path.realpath(path)).parents
+    )
+
+
+def _warn_if_readable(course: Course) -> None:
+    """Say so when other accounts can read the solutions (the kernel's account could too)."""
+    import stat
+
+    for folder in [course.root, *course.root.parents]:
+        if not folder.stat().st_mode & stat.S_IXOTH:
+            return  # not reachable by other accounts: fine
+    if course.source.is_dir() and course.source.stat().st_mode & (stat.S_IROTH | stat.S_IXOTH):
+        print(
+            f"Warning: {course.source} can be read by every account on this machine, so the "
+            "account student code runs as could read it too (the guard in the kernel still "
+            f"refuses). Run 'chmod o-rwx {course.root}' to close it.",
+            file=sys.stderr,
+        )
 
 
 def _require_release(course: Course, assignment_id: str) -> None:
@@ -364,6 +442,15 @@ def _grade_in_sandbox(
         encoding="utf-8",
     )
     env = _worker_env(course, run, timeout, memory_mb)
+    private = None
+    if sandbox and run_result.account:
+        from helpers.grading import _sandbox as sb
+
+        # The kernels' private folders: root's, but passable (not listable) by the account.
+        private = Path(tempfile.mkdtemp(prefix="mhsw-kernels-"))
+        os.chmod(private, 0o711)
+        env[sb.ENV_USER] = run_result.account
+        env[sb.ENV_PRIVATE] = str(private)
     # One more worker than cores: while one worker waits for its kernel to start or stop,
     # another uses the core (measured: about 20% less time per submission on 2 cores).
     count = max(1, min(workers or (os.cpu_count() or 1) + 1, len(students)))
@@ -385,6 +472,12 @@ def _grade_in_sandbox(
                 bar.update(1)
     finally:
         pool.stop()
+        if private is not None:
+            shutil.rmtree(private, ignore_errors=True)
+        if os.geteuid() == 0:
+            owner = course.root.stat()
+            for path in [logs.parent, logs, *logs.iterdir()]:
+                os.lchown(path, owner.st_uid, owner.st_gid)
         if keep:
             print(f"Grading folder kept: {run}", file=sys.stderr)
         else:
@@ -534,7 +627,16 @@ def _record(
     shutil.move(str(source), str(target))
     result.reasons += _notes_from_outputs(target)
     (target / ".mhsw-graded").write_text(time.strftime("%Y-%m-%dT%H:%M:%S"), encoding="utf-8")
+    if os.geteuid() == 0:
+        _give_to_course_owner(course, target)
     result.status = "graded"
+
+
+def _give_to_course_owner(course: Course, target: Path) -> None:
+    """Graded by root: the graded copy belongs to the course's owner (who runs formgrader)."""
+    owner = course.root.stat()
+    for path in [course.autograded, target.parent, target, *target.rglob("*")]:
+        os.lchown(path, owner.st_uid, owner.st_gid)
 
 
 def _notes_from_outputs(folder: Path) -> list[str]:
