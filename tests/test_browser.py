@@ -184,6 +184,14 @@ def _fixtures(folder: Path) -> None:
         ),
     ]
     nbformat.write(views, folder / "all-views.ipynb")
+    # A case that never saves, so it always opens on its start screen.
+    fresh = nbformat.v4.new_notebook(metadata=meta)
+    fresh.cells = [
+        nbformat.v4.new_code_cell(
+            f'from helpers import play_scenario\nplay_scenario("{SCENARIO.name}", save=False)'
+        )
+    ]
+    nbformat.write(fresh, folder / "keyboard-case.ipynb")
 
 
 @pytest.fixture(scope="module")
@@ -619,7 +627,7 @@ def test_can_a_scenario_be_played_to_its_end_with_the_keyboard_alone(lab, page):
 
     scenario = load_scenario(SCENARIO)
     route, ending = _plan_route(scenario)
-    _open(page, lab, f"fixtures/{NOTEBOOK.name}")
+    _open(page, lab, "fixtures/keyboard-case.ipynb")
     _run_all(page)
     page.locator(".mhsw-start").wait_for(state="visible", timeout=KERNEL_TIMEOUT)
     page.locator(".mhsw-start").focus()  # where Tab from the cell would land

@@ -15,23 +15,21 @@ skipped, unless ``MHSW_REQUIRE_BROWSER=1``. Run it with
 
 from __future__ import annotations
 
-import re
 import shutil
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
-from test_browser import (  # noqa: F401  (lab is a fixture used by name)
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    KERNEL_IDLE,
+from test_browser import (  # noqa: F401  (lab, chromium and page are fixtures used by name)
     KERNEL_TIMEOUT,
     RATIONALE,
-    TOKEN,
-    UI_TIMEOUT,
+    _open,
     _plan_route,
+    _run_all,
+    chromium,
     lab,
+    page,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -51,8 +49,8 @@ def _saved_trace(path: Path) -> dict | None:
 @pytest.mark.browser
 @pytest.mark.vle
 @pytest.mark.slow
-def test_does_a_saved_notebook_alone_carry_its_case_marks(lab, tmp_path, record_property):  # noqa: F811
-    from playwright.sync_api import expect, sync_playwright
+def test_does_a_saved_notebook_alone_carry_its_case_marks(lab, page, tmp_path, record_property):  # noqa: F811, E501
+    from playwright.sync_api import expect
 
     from helpers.grading._course import Course
     from helpers.grading._simulate import SAMPLE_CORRECT, answered
@@ -63,57 +61,38 @@ def test_does_a_saved_notebook_alone_carry_its_case_marks(lab, tmp_path, record_
 
     scenario = load_scenario(find_scenario(SCENARIO))
     route, ending = _plan_route(scenario)
-    work: Path = lab["work"]
+    work: Path = lab["work"] / "vle"  # a folder of its own: no other test's trace beside it
+    work.mkdir(exist_ok=True)
     notebook = work / f"{ASSIGNMENT}.ipynb"
     released = nbformat.read(REPO / "exercises" / ASSIGNMENT / notebook.name, as_version=4)
     nbformat.write(answered(released, SAMPLE_CORRECT), notebook)
     started = time.perf_counter()
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(UI_TIMEOUT)
-            try:
-                page.goto(
-                    f"{lab['url']}/lab/tree/{notebook.name}?token={TOKEN}",
-                    wait_until="domcontentloaded",
-                )
-                expect(page.locator("#jp-main-statusbar")).to_contain_text(
-                    KERNEL_IDLE, timeout=KERNEL_TIMEOUT
-                )
-                page.locator(".jp-Notebook .jp-Cell").first.click()
-                page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-                page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
-                # Run All stops at the trace cell (no trace yet); the scenario is shown above it.
-                page.locator(".mhsw-start").wait_for(state="visible", timeout=KERNEL_TIMEOUT)
-                holder = page.locator(".jp-OutputArea-output", has_text="kept in this notebook")
-                expect(holder).to_contain_text("as you play")
-                page.locator(".mhsw-start").click()
-                for number, (position, _index, label, asked) in enumerate(route, start=1):
-                    expect(page.locator(".mhsw-progress")).to_contain_text(f"Decision {number} ·")
-                    if asked:
-                        page.locator(".mhsw-rationale textarea").fill(RATIONALE)
-                    button = page.locator(".mhsw-choice").nth(position)
-                    expect(button).to_contain_text(label)
-                    button.click()
-                    expect(page.locator(".mhsw-continue")).to_be_focused()
-                    expect(holder).to_contain_text(f"{number} decision(s)")
-                    page.keyboard.press("Enter")
-                page.locator(".mhsw-debrief").wait_for(state="visible")
-                expect(holder).to_contain_text(f"ending reached: {ending.title}")
+    _open(page, lab, f"fixtures/vle/{notebook.name}")
+    # Run All stops at the trace cell (no trace yet); the scenario is shown above it.
+    _run_all(page)
+    page.locator(".mhsw-start").wait_for(state="visible", timeout=KERNEL_TIMEOUT)
+    holder = page.locator(".jp-OutputArea-output", has_text="kept in this notebook")
+    expect(holder).to_contain_text("as you play")
+    page.locator(".mhsw-start").click()
+    for number, (position, _index, label, asked) in enumerate(route, start=1):
+        expect(page.locator(".mhsw-progress")).to_contain_text(f"Decision {number} ·")
+        if asked:
+            page.locator(".mhsw-rationale textarea").fill(RATIONALE)
+        button = page.locator(".mhsw-choice").nth(position)
+        expect(button).to_contain_text(label)
+        button.click()
+        expect(page.locator(".mhsw-continue")).to_be_focused()
+        expect(holder).to_contain_text(f"{number} decision(s)")
+        page.keyboard.press("Enter")
+    page.locator(".mhsw-debrief").wait_for(state="visible")
+    expect(holder).to_contain_text(f"ending reached: {ending.title}")
 
-                page.locator(".jp-Notebook .jp-Cell").first.click()
-                page.keyboard.press("Control+s")
-                deadline = time.monotonic() + SAVE_TIMEOUT
-                while _saved_trace(notebook) is None and time.monotonic() < deadline:
-                    time.sleep(0.5)  # polling the file JupyterLab writes, not waiting for the UI
-            finally:
-                page.screenshot(path=str(tmp_path / "jupyterlab-vle.png"), full_page=True)
-        finally:
-            browser.close()
+    page.locator(".jp-NotebookPanel:visible .jp-Cell").first.click()
+    page.keyboard.press("Control+s")
+    deadline = time.monotonic() + SAVE_TIMEOUT
+    while _saved_trace(notebook) is None and time.monotonic() < deadline:
+        time.sleep(0.5)  # polling the file JupyterLab writes, not waiting for the UI
 
     trace = _saved_trace(notebook)
     assert trace is not None, "JupyterLab did not keep the decision trace in the saved notebook"
