@@ -146,6 +146,16 @@ def cycle(hub, ops):
 
         session.put_notebook(NOTEBOOK, answered(fetched, answers[user]))
 
+    # Live voting: the marker, who leads the seminar, opens a vote on the case's first
+    # decision; the students' choices in their own servers reach it anonymously.
+    from helpers.scenarios import find_scenario, load_scenario
+
+    first = load_scenario(find_scenario(SCENARIO)).start
+    seminar = hub.settings.state_dir / "seminar"
+    hub.as_user(marker, [python, "-c", (
+        "from helpers.live_vote import LiveVote\n"
+        f"vote = LiveVote({str(seminar)!r}, {SCENARIO!r}); vote.new_round(); vote.open({first!r})"
+    )], cwd="/tmp")
     kernels = {user: session.kernel(NOTEBOOK) for user, session in sessions.items()}
     other = {students[0]: students[1], students[1]: students[0]}
     for user, kernel in kernels.items():
@@ -164,9 +174,16 @@ def cycle(hub, ops):
             gradebook=str(course.folder / ".gradebook-url"),
             inbound=str(hub.settings.exchange / course.id / "inbound"),
         )
+        votes = str(seminar / SCENARIO / "votes")
+        probes += f"print('votes:', probe(lambda: os.listdir({votes!r})))\n"
         out.append(kernel.run(probes))
         kernel.close()
     timings["students worked"] = time.monotonic() - started
+    tally = hub.as_user(marker, [python, "-c", (
+        "from helpers.live_vote import LiveVote\n"
+        f"vote = LiveVote({str(seminar)!r}, {SCENARIO!r})\n"
+        f"print(sum(vote.tally({first!r}, 1, 10).values()))"
+    )], cwd="/tmp")
     for session in sessions.values():
         data = {"assignment_id": ASSIGNMENT, "course_id": course.id}
         submitted = session.request("POST", "/assignments/submit", data=data).json()
@@ -205,6 +222,7 @@ def cycle(hub, ops):
         "feedback": feedback,
         "sessions": sessions,
         "marker_token": marker_token,
+        "votes": int(tally.stdout.strip().splitlines()[-1]),
     }
 
 
@@ -236,10 +254,14 @@ def test_does_each_student_work_in_their_own_server_as_themselves(hub, cycle):
         assert "No problems found. You can submit this notebook." in text, text[-2000:]
 
 
+def test_does_each_students_choice_reach_the_lecturers_live_vote_once(cycle):
+    assert cycle["votes"] == len(cycle["outputs"])  # one vote per student, none lost
+
+
 def test_can_a_student_not_read_other_students_solutions_or_the_gradebook(cycle):
     for user, out in cycle["outputs"].items():
         text = out[-1]["stdout"]
-        for what in ("other", "solutions", "gradebook", "inbound"):
+        for what in ("other", "solutions", "gradebook", "inbound", "votes"):
             assert f"{what}: refused" in text, f"{user} could reach {what}:\n{text}"
 
 

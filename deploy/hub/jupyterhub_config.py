@@ -88,6 +88,9 @@ c.Spawner.environment = {
     # Fewer glibc malloc arenas in the many-threaded server and kernel: less memory per
     # student at no measurable cost for notebooks this size.
     "MALLOC_ARENA_MAX": "2",
+    # Live voting in seminars: each choice a student makes in a scenario is also written,
+    # anonymously, to this shared folder for the lecturer's panel (docs/seminars.md).
+    "MHSW_SEMINAR_DIR": str(settings.state_dir / "seminar"),
 }
 
 # ---------------------------------------------------------------- course services

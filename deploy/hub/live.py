@@ -186,7 +186,8 @@ class TrialHub:
         }
         done = subprocess.run(
             command, cwd=cwd or entry.pw_dir, env=env, capture_output=True, text=True,
-            user=entry.pw_uid, group=entry.pw_gid, extra_groups=[], **kw,
+            user=entry.pw_uid, group=entry.pw_gid,
+            extra_groups=os.getgrouplist(user, entry.pw_gid), **kw,
         )  # fmt: skip
         if done.returncode != 0:
             raise RuntimeError(

@@ -19,6 +19,7 @@ these same functions, so the documented commands are the tested ones.
 from __future__ import annotations
 
 import argparse
+import grp
 import json
 import os
 import pwd
@@ -274,6 +275,7 @@ def setup(settings: Settings) -> None:
     for name in settings.students + settings.markers:
         ensure_account(name, settings.home_base / name)
     _setup_exchange(settings)
+    _setup_seminar(settings)
     for course in settings.courses:
         ensure_account(course.grader, course.folder.parent)
         _setup_course(settings, course)
@@ -293,6 +295,31 @@ def _setup_exchange(settings: Settings) -> None:
         mode = folder.stat().st_mode
         if not mode & stat.S_IXOTH:
             os.chmod(folder, mode | stat.S_IXOTH)  # students must be able to reach it
+
+
+SEMINAR_GROUP = "mhsw-lecturers"
+
+
+def seminar_dir(settings: Settings) -> Path:
+    """The shared folder for live votes in seminars (students' servers get MHSW_SEMINAR_DIR)."""
+    return settings.state_dir / "seminar"
+
+
+def _setup_seminar(settings: Settings) -> None:
+    # Live voting (docs/seminars.md): markers, who lead seminars, may make a scenario's folder
+    # here; each vote folder inside is then made 3733 by the course code, so students can add
+    # their own anonymous vote file but not list, read or replace anyone else's, and the
+    # set-group-id bit gives every vote file this group, so lecturers can read them.
+    try:
+        grp.getgrnam(SEMINAR_GROUP)
+    except KeyError:
+        run(["groupadd", "--system", SEMINAR_GROUP])
+    for name in settings.markers:
+        run(["usermod", "--append", "--groups", SEMINAR_GROUP, name])
+    folder = seminar_dir(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chown(folder, 0, grp.getgrnam(SEMINAR_GROUP).gr_gid)
+    os.chmod(folder, 0o2775)
 
 
 def _setup_course(settings: Settings, course: CourseSettings) -> None:
