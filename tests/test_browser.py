@@ -172,7 +172,7 @@ def _fixtures(folder: Path) -> None:
     views.cells = [
         nbformat.v4.new_code_cell(
             "from helpers import play_appraisal, play_quiz, play_scenario, play_sorting\n"
-            f'play_scenario("{SCENARIO.name}", save=False)'
+            f'play_scenario("{SCENARIO.name}", save=False, resume=False)'
         ),
         nbformat.v4.new_code_cell(
             f'play_scenario("../{case.relative_to(REPO).as_posix()}", seminar=True, save=False)'
@@ -188,7 +188,8 @@ def _fixtures(folder: Path) -> None:
     fresh = nbformat.v4.new_notebook(metadata=meta)
     fresh.cells = [
         nbformat.v4.new_code_cell(
-            f'from helpers import play_scenario\nplay_scenario("{SCENARIO.name}", save=False)'
+            "from helpers import play_scenario\n"
+            f'play_scenario("{SCENARIO.name}", save=False, resume=False)'
         )
     ]
     nbformat.write(fresh, folder / "keyboard-case.ipynb")

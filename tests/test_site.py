@@ -7,7 +7,9 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from html.parser import HTMLParser
+from multiprocessing import get_context
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -187,6 +189,35 @@ def test_does_executing_a_notebook_for_the_site_keep_its_outputs_and_drop_widget
     assert WIDGET_MIME not in data and "Interactive here" in data["text/html"]
 
 
+def _axe_pages(pages: list[str]) -> dict[str, list[str]]:
+    """axe-core's WCAG A and AA rules on each page, in one headless Chromium, with every
+    request outside the site blocked. Returns ``{rule: [pages that fail it]}``."""
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    axe = Axe()
+    failures: dict[str, list[str]] = {}
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        try:
+            page = browser.new_page()
+            page.route("**/*", lambda route: route.abort()
+                       if not route.request.url.startswith("file:") else route.continue_())
+            for html in pages:
+                page.goto(Path(html).as_uri())
+                result = axe.run(page, options={
+                    "resultTypes": ["violations"],
+                    "runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+                })
+                for violation in result.response["violations"]:
+                    failures.setdefault(violation["id"], []).append(html)
+        finally:
+            browser.close()
+    return failures
+
+
 @pytest.mark.a11y
 @pytest.mark.browser
 def test_does_every_site_page_pass_axe(site):
@@ -197,45 +228,17 @@ def test_does_every_site_page_pass_axe(site):
             pytest.fail("Chromium is missing: sudo apt-get install chromium")
         pytest.skip("Chromium is missing: sudo apt-get install chromium")
     pytest.importorskip("axe_playwright_python", reason="pip install axe-playwright-python")
-    from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
-
-    axe = Axe()
-    failures = {}
-    args = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
+    pages = [
+        str(html) for html in _pages(site)
+        if 'http-equiv="refresh"' not in html.read_text("utf-8")  # index.html only redirects
     ]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=args)
-        try:
-            page = browser.new_page()
-            # nothing may be fetched from outside the site while the pages are read
-            page.route(
-                "**/*",
-                lambda route: (
-                    route.abort()
-                    if not route.request.url.startswith("file:")
-                    else route.continue_()
-                ),
+    # Two browsers side by side (axe is CPU-bound; the machine has two cores).
+    with ProcessPoolExecutor(max_workers=2, mp_context=get_context("spawn")) as pool:
+        parts = list(pool.map(_axe_pages, [pages[0::2], pages[1::2]]))
+    failures: dict[str, list[str]] = {}
+    for part in parts:
+        for rule, found in part.items():
+            failures.setdefault(rule, []).extend(
+                str(Path(page).relative_to(site)) for page in found
             )
-            for html in _pages(site):
-                if 'http-equiv="refresh"' in html.read_text("utf-8"):
-                    continue  # the redirect from index.html to the course index
-                page.goto(html.as_uri())
-                result = axe.run(
-                    page,
-                    options={
-                        "resultTypes": ["violations"],
-                        "runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
-                    },
-                )
-                for violation in result.response["violations"]:
-                    failures.setdefault(violation["id"], []).append(str(html.relative_to(site)))
-        finally:
-            browser.close()
     assert failures == {}, {k: v[:5] for k, v in failures.items()}
