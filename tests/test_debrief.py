@@ -244,28 +244,15 @@ def test_does_the_notebook_view_draw_a_titled_chart_per_decision(scenario, class
 
 @pytest.fixture
 def browser_page():
-    """A page in Debian's headless Chromium (skipped without it, unless it is required)."""
-    import os
+    """A page in Debian's headless Chromium, as the other browser tests start it."""
+    from test_browser import CHROMIUM, CHROMIUM_ARGS, _need_chromium
 
-    chromium = Path("/usr/bin/chromium")
-    if not chromium.exists():
-        message = "Chromium is not installed; install it with: sudo apt-get install chromium"
-        if os.environ.get("MHSW_REQUIRE_BROWSER") == "1":
-            pytest.fail(message + " (MHSW_REQUIRE_BROWSER=1 makes this a failure).")
-        pytest.skip(message)
+    _need_chromium()
     pytest.importorskip("axe_playwright_python", reason="pip install axe-playwright-python")
     from playwright.sync_api import sync_playwright
 
-    args = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-    ]
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=args)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             yield browser.new_page()
         finally:

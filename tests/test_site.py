@@ -194,13 +194,12 @@ def _axe_pages(pages: list[str]) -> dict[str, list[str]]:
     request outside the site blocked. Returns ``{rule: [pages that fail it]}``."""
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
+    from test_browser import CHROMIUM, CHROMIUM_ARGS
 
     axe = Axe()
     failures: dict[str, list[str]] = {}
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"]
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
             page.route("**/*", lambda route: route.abort()
@@ -222,11 +221,9 @@ def _axe_pages(pages: list[str]) -> dict[str, list[str]]:
 @pytest.mark.browser
 def test_does_every_site_page_pass_axe(site):
     """WCAG 2.2 AA rules of axe-core, on every page, in Debian's Chromium."""
-    chromium = Path("/usr/bin/chromium")
-    if not chromium.exists():
-        if os.environ.get("MHSW_REQUIRE_BROWSER") == "1":
-            pytest.fail("Chromium is missing: sudo apt-get install chromium")
-        pytest.skip("Chromium is missing: sudo apt-get install chromium")
+    from test_browser import _need_chromium
+
+    _need_chromium()
     pytest.importorskip("axe_playwright_python", reason="pip install axe-playwright-python")
     pages = [
         str(html) for html in _pages(site)
