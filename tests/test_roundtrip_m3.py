@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import pytest
+from _roundtrip import grade_samples
+from _roundtrip import grades as gradebook_grades
 
-REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "m3-amhp-assessment"
 SUBMISSIONS = Path(__file__).resolve().parent / "files" / "m3-submissions"
 MANUAL = ("q3-answer", "q7-answer")
@@ -31,32 +31,12 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     pytest.importorskip("nbgrader")
-    from helpers.grading._course import Course
-    from helpers.grading.grade import grade_assignment
-    from helpers.grading.release import release_assignment
-
     root = tmp_path_factory.mktemp("m3-course")
-    shutil.copy2(REPO / "nbgrader_config.py", root)
-    shutil.copytree(REPO / "solutions" / ASSIGNMENT, root / "solutions" / ASSIGNMENT)
-    course = Course.find(root)
-    assert release_assignment(course, ASSIGNMENT) == []
-    for student in EXPECTED:
-        target = root / "submitted" / student / ASSIGNMENT
-        shutil.copytree(SUBMISSIONS / student.removeprefix("sample-"), target)
-        (target / "timestamp.txt").write_text("2026-11-20 12:00:00.000000 UTC", encoding="utf-8")
-    run = grade_assignment(course, ASSIGNMENT, workers=2, timeout=30, memory_mb=1024,
-                           progress=False)
-    return course, run
+    return grade_samples(root, ASSIGNMENT, SUBMISSIONS, EXPECTED)
 
 
 def _grades(course, student):
-    with course.gradebook() as gb:
-        submission = gb.find_submission(ASSIGNMENT, student)
-        return {
-            g.name: (g.auto_score, g.needs_manual_grade)
-            for nb in submission.notebooks
-            for g in nb.grades
-        }
+    return gradebook_grades(course, ASSIGNMENT, student)
 
 
 @pytest.mark.parametrize("student", sorted(EXPECTED))
