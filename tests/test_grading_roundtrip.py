@@ -391,6 +391,17 @@ def test_does_the_grading_log_folder_hold_one_log_per_student(graded, course):
     )
 
 
+def test_do_grading_kernels_talk_over_their_workers_own_sockets(course, tmp_path):
+    # Loopback ports picked by several workers at once can collide (a kernel then dies with
+    # "Invalid Signature"); each worker's kernels use Unix sockets under a prefix of its own.
+    from helpers.grading._worker import _config
+
+    sockets = tmp_path / "ipc"
+    config = _config(tmp_path, course.root, {"db_url": course.db_url, "sockets": str(sockets)})
+    assert config.KernelManager.transport == "ipc"
+    assert config.KernelManager.ip == str(sockets / f"w{os.getpid()}")
+
+
 def test_does_the_class_debrief_read_the_graded_class_and_name_no_one(graded, course, tmp_path):
     from helpers.cli import main as mhsw
 

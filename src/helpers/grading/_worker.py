@@ -33,6 +33,10 @@ def _config(run: Path, course_root: Path, settings: dict):
     if settings.get("timeout"):
         config.Execute.timeout = int(settings["timeout"])
     config.Execute.interrupt_on_timeout = True
+    if settings.get("sockets"):
+        # One prefix per worker: its kernels' socket files never meet another worker's.
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = os.path.join(settings["sockets"], f"w{os.getpid()}")
     # A grading kernel has nothing to save: stop it at once instead of a polite shutdown
     # (saves about half a second per notebook).
     config.Execute.shutdown_kernel = "immediate"

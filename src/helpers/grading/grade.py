@@ -430,19 +430,9 @@ def _grade_in_sandbox(
     run = _prepare_run_folder(course, assignment_id, students)
     logs = course.root / "grading-logs" / assignment_id
     logs.mkdir(parents=True, exist_ok=True)
-    (run / "settings.json").write_text(
-        json.dumps(
-            {
-                "db_url": course.db_url,
-                "timeout": timeout,
-                "sandbox": sandbox,
-                "logs": str(logs),
-            }
-        ),
-        encoding="utf-8",
-    )
     env = _worker_env(course, run, timeout, memory_mb)
     private = None
+    sockets = run / "ipc"
     if sandbox and run_result.account:
         from helpers.grading import _sandbox as sb
 
@@ -451,6 +441,25 @@ def _grade_in_sandbox(
         os.chmod(private, 0o711)
         env[sb.ENV_USER] = run_result.account
         env[sb.ENV_PRIVATE] = str(private)
+        sockets = private / "ipc"
+    # Kernels talk to their worker over Unix sockets in this folder, not loopback ports: workers
+    # starting kernels at the same moment can otherwise be given the same free port, and a
+    # kernel then receives another kernel's messages and dies ("Invalid Signature").
+    sockets.mkdir()
+    # The account may create its kernel's sockets here, but not list or remove others'.
+    os.chmod(sockets, 0o1733 if private is not None else 0o700)
+    (run / "settings.json").write_text(
+        json.dumps(
+            {
+                "db_url": course.db_url,
+                "timeout": timeout,
+                "sandbox": sandbox,
+                "logs": str(logs),
+                "sockets": str(sockets),
+            }
+        ),
+        encoding="utf-8",
+    )
     # One more worker than cores: while one worker waits for its kernel to start or stop,
     # another uses the core (measured: about 20% less time per submission on 2 cores).
     count = max(1, min(workers or (os.cpu_count() or 1) + 1, len(students)))
