@@ -7,6 +7,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8888
+# Test processes side by side (each takes whole test files, so module fixtures are built once).
+TEST_WORKERS ?= 2
 # The environment's scripts come first on PATH for everything make starts (nbgrader runs
 # `alembic` from PATH; the package also arranges this for plain `jupyter lab`).
 export PATH := $(CURDIR)/$(BIN):$(PATH)
@@ -36,7 +38,7 @@ lab-lecturer: setup
 	$(BIN)/mhsw lab --lecturer --port=$(PORT)
 
 test: setup
-	$(BIN)/python -m pytest --nbval-lax
+	$(BIN)/python -m pytest --nbval-lax -n $(TEST_WORKERS) --dist loadfile
 
 check: setup
 	$(BIN)/mhsw check

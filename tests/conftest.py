@@ -10,6 +10,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def pytest_configure(config):
+    from _kernel_ports import reserve
+
+    reserve()  # this process's kernels never share a port with another process's
+
+
 @pytest.fixture
 def repo_root() -> Path:
     return ROOT

@@ -36,7 +36,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -90,9 +89,9 @@ def _need_chromium() -> None:
 
 
 def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    from _kernel_ports import free_port
+
+    return free_port()
 
 
 def _server_ready(url: str, process: subprocess.Popen, deadline: float) -> bool:
@@ -606,8 +605,7 @@ def test_do_the_course_widgets_pass_axe_inside_jupyterlab(lab, page, record_prop
     page.locator(".mhsw-start").first.click()  # a decision screen, not only the start screen
     expect(page.locator(".mhsw-choice").first).to_be_visible()
     axe = Axe()
-    ours = axe.run(page, context={"include": [[".mhsw-activity"]]},
-                   options={"runOnly": AXE_TAGS})
+    ours = axe.run(page, context={"include": [[".mhsw-activity"]]}, options={"runOnly": AXE_TAGS})
     violations = ours.response["violations"]
     whole = axe.run(page, options={"runOnly": AXE_TAGS}).response["violations"]
     upstream = sorted({v["id"] for v in whole} - {v["id"] for v in violations})
