@@ -30,6 +30,16 @@ def grade_samples(root: Path, assignment: str, submissions: Path, students):
     return course, run
 
 
+def graded_samples(tmp_path_factory, assignment: str, submissions: Path, students):
+    """For a module-scoped fixture: :func:`grade_samples` in a fresh temporary course copy
+    (skipped where nbgrader is not installed). Returns ``(course, run)``."""
+    import pytest
+
+    pytest.importorskip("nbgrader")
+    root = tmp_path_factory.mktemp(assignment.split("-")[0] + "-course")
+    return grade_samples(root, assignment, submissions, students)
+
+
 def grades(course, assignment: str, student: str) -> dict[str, tuple[float | None, bool]]:
     """``{grade cell: (automatic score, needs a tutor's mark)}`` for one student."""
     with course.gradebook() as gb:
@@ -39,3 +49,51 @@ def grades(course, assignment: str, student: str) -> dict[str, tuple[float | Non
             for nb in submission.notebooks
             for g in nb.grades
         }
+
+
+def assert_sample_marks(graded, assignment: str, student: str, expected: dict, manual) -> None:
+    """``student``'s notebook was graded, its autograded cells have the ``expected`` marks (as
+    the marking guide gives them) and each ``manual`` cell waits for a tutor's mark."""
+    course, run = graded
+    assert run.results[student].status in ("graded", "needs manual grading"), run.results[student]
+    marks = grades(course, assignment, student)
+    autograded = {
+        name: round(score or 0.0, 2) for name, (score, _) in marks.items() if name not in manual
+    }
+    assert autograded == expected, f"{student} got {autograded}; the marking guide says {expected}"
+    for name in manual:
+        assert marks[name][1], f"{name} should wait for a tutor's mark"
+
+
+def weak_feedback(course, assignment: str, students) -> str:
+    """Write every student's feedback (each of ``students`` gets a file, with no problems) and
+    return the text of the weak sample's feedback page."""
+    from helpers.grading._notebooks import html_text
+    from helpers.grading.feedback import write_feedback
+
+    written, _, problems = write_feedback(course, assignment)
+    assert problems == [] and set(written) == set(students)
+    page = course.feedback / "sample-weak" / assignment / f"{assignment}.html"
+    return html_text(page.read_text())
+
+
+def assert_no_secrets(feedback: str, secrets) -> None:
+    """No hidden test code, answer or marking guide text shows in a student's ``feedback``."""
+    for secret in secrets:
+        assert secret not in feedback, f"feedback shows {secret!r}"
+
+
+def exported_scores(course, assignment: str, students) -> tuple[dict, dict[str, float]]:
+    """Export the marks as CSV: ``({student: marks}, {student id: score in the CSV})``. Every one
+    of ``students`` is listed and waits for a tutor's marks."""
+    import csv
+    import io
+
+    from helpers.grading.export import collect_marks, render
+
+    marks = {m.student: m for m in collect_marks(course, assignment)}
+    assert set(marks) == set(students)
+    assert all(m.status == "needs manual grading" for m in marks.values())
+    table = render(list(marks.values()), "csv", assignment, partial=True)
+    scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(io.StringIO(table))}
+    return marks, scores

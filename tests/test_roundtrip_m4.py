@@ -7,13 +7,16 @@ trace the scenario widget saves. Their expected marks are those of the module's 
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import pytest
-from _roundtrip import grade_samples
-from _roundtrip import grades as gradebook_grades
+from _roundtrip import (
+    assert_no_secrets,
+    assert_sample_marks,
+    exported_scores,
+    graded_samples,
+    weak_feedback,
+)
 
 ASSIGNMENT = "m4-evidence-assessment"
 SUBMISSIONS = Path(__file__).resolve().parent / "files" / "m4-submissions"
@@ -40,63 +43,34 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    pytest.importorskip("nbgrader")
-    root = tmp_path_factory.mktemp("m4-course")
-    return grade_samples(root, ASSIGNMENT, SUBMISSIONS, EXPECTED)
-
-
-def _grades(course, student):
-    return gradebook_grades(course, ASSIGNMENT, student)
+    return graded_samples(tmp_path_factory, ASSIGNMENT, SUBMISSIONS, EXPECTED)
 
 
 @pytest.mark.parametrize("student", sorted(EXPECTED))
 def test_does_each_sample_get_the_marks_the_marking_guide_intends(graded, student):
-    course, run = graded
-    assert run.results[student].status in ("graded", "needs manual grading"), run.results[student]
-    grades = _grades(course, student)
-    autograded = {
-        name: round(score or 0.0, 2) for name, (score, _) in grades.items() if name not in MANUAL
-    }
-    assert autograded == EXPECTED[student]
-    for name in MANUAL:
-        assert grades[name][1], f"{name} should wait for a tutor's mark"
+    assert_sample_marks(graded, ASSIGNMENT, student, EXPECTED[student], MANUAL)
 
 
 def test_does_the_weak_feedback_explain_each_lost_mark_without_hidden_code(graded):
-    from helpers.grading._notebooks import html_text
-    from helpers.grading.feedback import write_feedback
-
-    course, _ = graded
-    written, _, problems = write_feedback(course, ASSIGNMENT)
-    assert problems == [] and set(written) == set(EXPECTED)
-    weak = html_text(
-        (course.feedback / "sample-weak" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
-    )
+    weak = weak_feedback(graded[0], ASSIGNMENT, EXPECTED)
     # hidden tests' messages reach the student ...
     assert "If you used the text's figure, compute it from the table instead" in weak
     assert "not the falls in numbers" in weak
     # ... a visible test's message too, and the cap on the unsafe ending is explained
     assert "multiply the share by 100" in weak
     assert "capped at" in weak
-    for secret in (
-        "BEGIN HIDDEN TESTS",
-        "abs(cca_fall_pct - 11.8)",
-        '== "AASW"',
-        "38.8",
-        "Marking guide",
-    ):
-        assert secret not in weak, f"feedback shows {secret!r}"
+    assert_no_secrets(
+        weak,
+        (
+            "BEGIN HIDDEN TESTS",
+            "abs(cca_fall_pct - 11.8)",
+            '== "AASW"',
+            "38.8",
+            "Marking guide",
+        ),
+    )
 
 
 def test_does_the_export_list_both_samples_with_their_autograded_marks(graded):
-    from helpers.grading.export import collect_marks, render
-
-    course, _ = graded
-    marks = {m.student: m for m in collect_marks(course, ASSIGNMENT)}
-    assert set(marks) == set(EXPECTED)
-    assert all(m.status == "needs manual grading" for m in marks.values())
-    rows = csv.DictReader(
-        io.StringIO(render(list(marks.values()), "csv", ASSIGNMENT, partial=True))
-    )
-    scores = {row["student_id"]: float(row["score"]) for row in rows}
+    marks, scores = exported_scores(graded[0], ASSIGNMENT, EXPECTED)
     assert scores == pytest.approx({"sample-good": 12.0, "sample-weak": 3.0})
