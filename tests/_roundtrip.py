@@ -1,10 +1,16 @@
 """Shared steps of the assessed-notebook round trips: grade a module's sample submissions once
-in a temporary course copy, and read back each student's marks from the gradebook."""
+in a temporary course copy, and read back each student's marks from the gradebook.
+
+A module's round trip is a subclass of :class:`RoundTrip` naming its assignment, its samples and
+what the marking guide expects of them (see ``tests/test_roundtrip_m3.py``).
+"""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -33,8 +39,6 @@ def grade_samples(root: Path, assignment: str, submissions: Path, students):
 def graded_samples(tmp_path_factory, assignment: str, submissions: Path, students):
     """For a module-scoped fixture: :func:`grade_samples` in a fresh temporary course copy
     (skipped where nbgrader is not installed). Returns ``(course, run)``."""
-    import pytest
-
     pytest.importorskip("nbgrader")
     root = tmp_path_factory.mktemp(assignment.split("-")[0] + "-course")
     return grade_samples(root, assignment, submissions, students)
@@ -97,3 +101,45 @@ def exported_scores(course, assignment: str, students) -> tuple[dict, dict[str, 
     table = render(list(marks.values()), "csv", assignment, partial=True)
     scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(io.StringIO(table))}
     return marks, scores
+
+
+class RoundTrip:
+    """The round trip of one assessed notebook: release, the ``sample-good`` and ``sample-weak``
+    submissions, grade, feedback, export. A subclass named ``Test...`` sets:
+
+    ``ASSIGNMENT`` and ``SUBMISSIONS`` (the folder holding ``good/`` and ``weak/``);
+    ``EXPECTED``: ``{student: {grade cell: autograded mark}}`` as the marking guide gives them;
+    ``MANUAL``: the grade cells a tutor marks;
+    ``WEAK_FEEDBACK_SAYS``: words of test messages the weak sample's feedback must show;
+    ``SECRETS``: hidden test code, answers and guide text it must never show;
+    ``EXPORTED``: ``{student: score}`` in the exported CSV (autograded marks only), out of
+    ``MAX_SCORE``, the points of all the notebook's graded cells.
+    """
+
+    ASSIGNMENT: str
+    SUBMISSIONS: Path
+    EXPECTED: dict[str, dict[str, float]]
+    MANUAL: tuple[str, ...]
+    WEAK_FEEDBACK_SAYS: tuple[str, ...]
+    SECRETS: tuple[str, ...]
+    EXPORTED: dict[str, float]
+    MAX_SCORE: float
+
+    @pytest.fixture(scope="class")
+    def graded(self, tmp_path_factory):
+        return graded_samples(tmp_path_factory, self.ASSIGNMENT, self.SUBMISSIONS, self.EXPECTED)
+
+    @pytest.mark.parametrize("student", ["sample-good", "sample-weak"])
+    def test_does_each_sample_get_the_marks_the_marking_guide_intends(self, graded, student):
+        assert_sample_marks(graded, self.ASSIGNMENT, student, self.EXPECTED[student], self.MANUAL)
+
+    def test_does_the_weak_feedback_explain_each_lost_mark_without_hidden_code(self, graded):
+        weak = weak_feedback(graded[0], self.ASSIGNMENT, self.EXPECTED)
+        for words in self.WEAK_FEEDBACK_SAYS:
+            assert words in weak, f"the weak sample's feedback should say {words!r}"
+        assert_no_secrets(weak, self.SECRETS)
+
+    def test_does_the_export_list_both_samples_with_their_autograded_marks(self, graded):
+        marks, scores = exported_scores(graded[0], self.ASSIGNMENT, self.EXPECTED)
+        assert scores == pytest.approx(self.EXPORTED)
+        assert {m.max_score for m in marks.values()} == {self.MAX_SCORE}

@@ -11,17 +11,8 @@ import functools
 import re
 from pathlib import Path
 
+import _content as content
 import pytest
-from _content import (
-    assert_ending,
-    assert_master_cells_marked,
-    assert_no_dated_terms,
-    assert_quiz_complete,
-    read_master,
-    run_master_answers,
-    sample_trace_mark,
-)
-from _content import play as play_case
 from _roundtrip import assert_sample_marks, graded_samples
 
 from helpers.quizzes import load_quiz
@@ -55,7 +46,7 @@ PCF_DOMAINS = (
 )
 
 # Play a case along a path of choice-label prefixes, writing RATIONALE wherever one is asked.
-play = functools.partial(play_case, rationale=RATIONALE)
+play = functools.partial(content.play, rationale=RATIONALE)
 
 
 # Stretches of the main case -------------------------------------------------------------
@@ -157,7 +148,7 @@ def test_are_the_content_notes_brief_and_is_support_signposted(path):
 
 @pytest.mark.parametrize("path", [FIRST, CARE], ids=["first-contact", "care-coordination"])
 def test_do_the_scenarios_avoid_outdated_law_and_terms_as_current(path):
-    assert_no_dated_terms(
+    content.assert_no_dated_terms(
         path,
         (
             "Approved Social Worker",
@@ -171,14 +162,14 @@ def test_do_the_scenarios_avoid_outdated_law_and_terms_as_current(path):
 
 def test_does_careful_practice_reach_the_whole_family_plan():
     session = play(FIRST, *CAREFUL_START, *CAREFUL_MIDDLE, *CAREFUL_END)
-    assert_ending(session, "whole-family-plan", "good")
+    content.assert_ending(session, "whole-family-plan", "good")
     assert session.trace()["ending"]["score"] == 4
     assert sum(1 for s in session.steps if s["rationale"]) == 4
 
 
 def test_does_missing_the_carer_cost_the_good_ending():
     session = play(FIRST, *CAREFUL_START, "Thank Donna", *CAREFUL_MIDDLE[1:], *CAREFUL_END)
-    assert_ending(session, "plan-with-gaps", "acceptable")
+    content.assert_ending(session, "plan-with-gaps", "acceptable")
 
 
 def test_does_closing_early_show_its_costs_and_end_poorly():
@@ -194,11 +185,11 @@ def test_does_closing_early_show_its_costs_and_end_poorly():
     text = session.text
     assert "possession" in text and "give up her job" in text and "school" in text
     session.choose(next(i for i, c in session.available_choices() if c.label.startswith("Advise")))
-    assert_ending(session, "closed-too-soon", "poor")
+    content.assert_ending(session, "closed-too-soon", "poor")
 
 
 def test_does_closing_without_asking_about_risk_end_unsafely():
-    assert_ending(play(FIRST, *CLOSED_IN_SUPERVISION), "unsafe-closure", "unsafe")
+    content.assert_ending(play(FIRST, *CLOSED_IN_SUPERVISION), "unsafe-closure", "unsafe")
 
 
 def test_does_reopening_lead_back_to_the_work_but_not_to_the_best_ending():
@@ -209,7 +200,7 @@ def test_does_reopening_lead_back_to_the_work_but_not_to_the_best_ending():
     assert session.state["reopened"] and session.state["risk_explored"]
     reopened = (*CAREFUL_MIDDLE[:2], "Agree: close her", "Reopen the case today")
     session = play(FIRST, *CAREFUL_START, *reopened, "Explain honestly", *CAREFUL_END)
-    assert_ending(session, "plan-with-gaps")
+    content.assert_ending(session, "plan-with-gaps")
 
 
 def test_can_a_case_be_reopened_only_once():
@@ -233,7 +224,7 @@ def test_does_low_trust_lead_to_a_refused_assessment_that_can_still_end_acceptab
     assert play(FIRST, *TO_REFUSAL).current.id == "refused-assessment"
     accepted = ("Accept her decision", "Start from the presumption", "Leave family")
     session = play(FIRST, *TO_REFUSAL, *accepted, "Review with Shona")
-    assert_ending(session, "respected-refusal", "acceptable")
+    content.assert_ending(session, "respected-refusal", "acceptable")
 
 
 def test_is_donna_never_recorded_as_offered_an_assessment_nobody_offered():
@@ -266,7 +257,7 @@ def test_does_an_unlawful_assessment_decision_end_unlawfully_and_score_little(pa
     from helpers.traces import score_trace
 
     session = play(FIRST, *path)
-    assert_ending(session, "duty-not-followed", "unlawful")
+    content.assert_ending(session, "duty-not-followed", "unlawful")
     assert sum(1 for s in session.steps if s["rationale"]) == 4  # every reason written in full
     result = score_trace(session.trace(), FIRST)
     assert round(4 * result.points / result.max_points, 2) <= 1.0, (
@@ -279,17 +270,17 @@ def test_does_a_child_protection_referral_on_diagnosis_alone_lose_shona():
         FIRST, *CAREFUL_START[:3], "Make a child protection referral", *CAREFUL_MIDDLE, *CAREFUL_END
     )
     assert session.state["heavy_handed"]
-    assert_ending(session, "support-fell-away")
+    content.assert_ending(session, "support-fell-away")
 
 
 def test_does_joined_up_care_coordination_reach_the_good_ending():
     session = play(CARE, *CARE_START, "Ask Mick what he wants", *CARE_END)
-    assert_ending(session, "joined-up-plan", "good")
+    content.assert_ending(session, "joined-up-plan", "good")
 
 
 def test_does_ignoring_the_exploitation_end_unsafely():
     session = play(CARE, *CARE_START, "Respect his wishes", *CARE_END)
-    assert_ending(session, "harm-continues", "unsafe")
+    content.assert_ending(session, "harm-continues", "unsafe")
 
 
 def test_does_a_clinical_only_plan_end_poorly_even_with_safeguarding():
@@ -303,19 +294,19 @@ def test_does_a_clinical_only_plan_end_poorly_even_with_safeguarding():
         "Ask her to visit",
         "Go along with",
     )
-    assert_ending(session, "clinical-only")
+    content.assert_ending(session, "clinical-only")
 
 
 def test_does_acting_behind_micks_back_cost_the_good_ending():
     session = play(CARE, *CARE_START, "Ring the police", *CARE_END)
-    assert_ending(session, "partly-joined-up")
+    content.assert_ending(session, "partly-joined-up")
 
 
 # --------------------------------------------------------------------------- quiz and guide
 
 
 def test_is_the_self_check_quiz_complete():
-    quiz = assert_quiz_complete(QUIZ, 12, 18)
+    quiz = content.assert_quiz_complete(QUIZ, 12, 18)
     assert {q.type for q in quiz.questions} == {"single", "multiple"}
 
 
@@ -364,8 +355,8 @@ def test_does_the_lecturer_guide_have_a_timed_plan_and_the_parts_of_a_seminar():
 
 
 def test_are_the_assessment_cells_marked_as_nbgrader_expects():
-    master = read_master(MASTER)
-    graded = assert_master_cells_marked(master)
+    master = content.read_master(MASTER)
+    graded = content.assert_master_cells_marked(master)
     assert {g: m["points"] for g, m in graded.items()} == {
         "q1-tests": 2,
         "q2-tests": 2,
@@ -380,7 +371,7 @@ def test_are_the_assessment_cells_marked_as_nbgrader_expects():
 def test_do_the_assessment_masters_hidden_answers_match_the_datasets():
     """Run Parts A and B of the master (answers, visible and hidden tests) on the current data;
     Part C needs a trace and is tested through the sample traces below."""
-    namespace = run_master_answers(MASTER)
+    namespace = content.run_master_answers(MASTER)
     assert namespace["statutory_share"] == 80.6
     assert namespace["silent_groups"] == 4
     assert sorted(namespace["direct_time"]["estimate_id"]) == ["D2", "D3", "D5", "D6", "D8"]
@@ -401,41 +392,30 @@ def test_is_the_release_free_of_solutions_and_hidden_tests():
     [("good", "whole-family-plan", 4.0), ("weak", "closed-too-soon", 0.8)],
 )
 def test_do_the_sample_traces_score_as_the_marking_guide_says(folder, ending, mark):
-    trace, case_mark = sample_trace_mark("m1-first-contact", SUBMISSIONS / folder, FIRST)
+    trace, case_mark = content.sample_trace_mark("m1-first-contact", SUBMISSIONS / folder, FIRST)
     assert trace["ending"]["id"] == ending
     assert case_mark == mark
 
 
 # The round trip: release, submit the two samples, autograde, read the gradebook.
 EXPECTED = {
-    "sample-good": {
-        "q1-tests": 2.0,
-        "q2-tests": 2.0,
-        "q3-tests": 2.0,
-        "q4-tests": 2.0,
-        "q5-trace": 4.0,
-    },
-    "sample-weak": {
-        "q1-tests": 0.0,
-        "q2-tests": 2.0,
-        "q3-tests": 0.0,
-        "q4-tests": 0.0,
-        "q5-trace": 0.8,
-    },
+    "good": {"q1-tests": 2.0, "q2-tests": 2.0, "q3-tests": 2.0, "q4-tests": 2.0, "q5-trace": 4.0},
+    "weak": {"q1-tests": 0.0, "q2-tests": 2.0, "q3-tests": 0.0, "q4-tests": 0.0, "q5-trace": 0.8},
 }
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    return graded_samples(tmp_path_factory, ASSIGNMENT, SUBMISSIONS, EXPECTED)
+    students = [f"sample-{folder}" for folder in EXPECTED]
+    return graded_samples(tmp_path_factory, ASSIGNMENT, SUBMISSIONS, students)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("folder", ["good", "weak"])
 def test_do_the_sample_submissions_get_the_intended_autograded_marks(graded, folder):
     student = f"sample-{folder}"
-    assert_sample_marks(graded, ASSIGNMENT, student, EXPECTED[student], ("q6-answer",))
-    total = sum(EXPECTED[student].values())
+    assert_sample_marks(graded, ASSIGNMENT, student, EXPECTED[folder], ("q6-answer",))
+    total = sum(EXPECTED[folder].values())
     assert total == pytest.approx(12.0 if folder == "good" else 2.8)
 
 

@@ -12,17 +12,8 @@ import json
 import re
 from pathlib import Path
 
+import _content as content
 import pytest
-from _content import (
-    assert_ending,
-    assert_master_cells_marked,
-    assert_no_dated_terms,
-    assert_quiz_complete,
-    read_master,
-    run_master_answers,
-    sample_trace_mark,
-)
-from _content import play as play_case
 from _seeds import seed_lines_or_skip
 
 from helpers.scenarios import lint_scenario, load_scenario
@@ -52,7 +43,7 @@ POLICIES = (
 PRINCIPLES = ("wellbeing principle", "professional standard", "integration does not mean")
 
 # Play a case along a path of choice-label prefixes, writing RATIONALE wherever one is asked.
-play = functools.partial(play_case, rationale=RATIONALE)
+play = functools.partial(content.play, rationale=RATIONALE)
 
 
 # The team review case --------------------------------------------------------------------
@@ -106,7 +97,7 @@ def test_does_every_debrief_name_law_policy_and_a_principle(path):
 def test_do_the_cases_avoid_dated_terms_as_current(path):
     dated = ("Primary Care Trust", " PCT", "clinical commissioning group", " CCG",
              "Approved Social Worker", "Payment by Results")
-    text = assert_no_dated_terms(path, dated, ignore_case=True)
+    text = content.assert_no_dated_terms(path, dated, ignore_case=True)
     if "Care Programme Approach" in text:
         assert "has gone" in text or "ended the CPA" in text, (
             f"{path.name} names the Care Programme Approach without saying it has ended"
@@ -115,7 +106,7 @@ def test_do_the_cases_avoid_dated_terms_as_current(path):
 
 def test_does_careful_practice_reach_the_hard_but_good_ending():
     session = play(REVIEW, *CAREFUL_START, "Accept the decision", "Record the social formulation")
-    assert_ending(session, "lawful-step-down", "good")
+    content.assert_ending(session, "lawful-step-down", "good")
     # The panel's decision went against the social worker's six-month proposal, and it is
     # still the best ending: a hard but defensible outcome.
     panel = load_scenario(REVIEW).nodes["panel-decision"]
@@ -139,7 +130,7 @@ def test_does_closing_s117_with_the_team_end_unlawfully_whatever_the_record():
             record,
         )
         assert session.state["s117_dropped"] is True
-        assert_ending(session, "after-care-lost", "unlawful")
+        content.assert_ending(session, "after-care-lost", "unlawful")
 
 
 def test_does_silence_lead_to_the_generic_role():
@@ -156,7 +147,7 @@ def test_does_silence_lead_to_the_generic_role():
         "Accept the decision",
         "Record the social formulation",
     )
-    assert_ending(session, "generic-role", "poor")
+    content.assert_ending(session, "generic-role", "poor")
 
 
 def test_does_dismissing_colleagues_rupture_the_team():
@@ -174,7 +165,7 @@ def test_does_dismissing_colleagues_rupture_the_team():
         "Record the social formulation",
     )
     assert session.state["team_trust"] <= 1
-    assert_ending(session, "team-rupture")
+    content.assert_ending(session, "team-rupture")
 
 
 def test_does_an_uninformed_discharge_end_unsafely():
@@ -190,7 +181,7 @@ def test_does_an_uninformed_discharge_end_unsafely():
         "Accept the decision",
         'Write "Discharged',
     )
-    assert_ending(session, "unsafe-discharge", "unsafe")
+    content.assert_ending(session, "unsafe-discharge", "unsafe")
 
 
 def test_does_a_gap_in_the_plan_give_the_acceptable_ending():
@@ -202,7 +193,7 @@ def test_does_a_gap_in_the_plan_give_the_acceptable_ending():
         "Accept the decision",
         "Record the social formulation",
     )
-    assert_ending(session, "partial-plan", "acceptable")
+    content.assert_ending(session, "partial-plan", "acceptable")
 
 
 def test_does_holding_on_to_everything_fall_short_of_the_best_ending():
@@ -214,7 +205,7 @@ def test_does_holding_on_to_everything_fall_short_of_the_best_ending():
         "Record the social formulation",
     )
     assert session.state["step_down"] is False
-    assert_ending(session, "partial-plan")
+    content.assert_ending(session, "partial-plan")
 
 
 # The section 75 case ------------------------------------------------------------------------
@@ -228,7 +219,7 @@ def test_does_evidence_and_conditions_lead_to_a_checked_renewal():
         "Recommend renewal on the new terms",
         "Recommend renewal on the agreed new terms",
     )
-    assert_ending(session, "renewed-with-safeguards")
+    content.assert_ending(session, "renewed-with-safeguards")
 
 
 def test_does_a_refusal_lead_to_a_well_planned_ending_of_the_agreement():
@@ -242,7 +233,7 @@ def test_does_a_refusal_lead_to_a_well_planned_ending_of_the_agreement():
         "Recommend ending the agreement",
         "Keep social workers co-located",
     )
-    assert_ending(session, "ended-well", "good")
+    content.assert_ending(session, "ended-well", "good")
 
 
 def test_is_renewal_on_new_terms_offered_only_when_the_trust_agreed():
@@ -255,13 +246,13 @@ def test_is_renewal_on_new_terms_offered_only_when_the_trust_agreed():
 def test_do_the_poor_and_unsafe_organisational_endings_follow_from_their_choices():
     unchanged = play(S75, "Read the trust's quarterly", "Nothing more", "Conclude that",
                      "Accept one supervision", "Recommend renewal on the current terms")
-    assert_ending(unchanged, "renewed-unchanged")
+    content.assert_ending(unchanged, "renewed-unchanged")
     abrupt = play(S75, "Plan a review", "An audit of 30 case files", "Conclude that",
                   "Accept one supervision", "Recommend ending", "Move all social workers")
-    assert_ending(abrupt, "abrupt-withdrawal", "unsafe")
+    content.assert_ending(abrupt, "abrupt-withdrawal", "unsafe")
     early = play(S75, "Tell the director now", "A survey of social workers only", "Conclude",
                  "Accept one supervision", "Recommend ending", "Keep social workers co-located")
-    assert_ending(early, "ended-without-evidence")
+    content.assert_ending(early, "ended-without-evidence")
 
 
 # Sorting activities ----------------------------------------------------------------------
@@ -293,7 +284,7 @@ def test_do_the_characteristics_match_the_dataset_and_the_distractors_are_not_li
 
 # Quiz ---------------------------------------------------------------------------------------
 def test_is_the_self_check_quiz_complete_and_on_topic():
-    quiz = assert_quiz_complete(QUIZ, 12)
+    quiz = content.assert_quiz_complete(QUIZ, 12)
     text = " ".join(f"{q.text} {q.source}" for q in quiz.questions).lower()
     for topic in ("section 75", "s117", "care programme approach", "integrated care board",
                   "payment by results", "principal social worker", "consultation draft",
@@ -431,15 +422,15 @@ def test_is_the_course_index_row_ready():
 def test_do_the_assessment_masters_hidden_answers_match_the_datasets():
     """Run Part A of the master (answers and hidden tests) against the current data; Part B
     needs a trace and a running notebook and is tested through the samples."""
-    namespace = run_master_answers(ASSESSMENT / "m2-integration-assessment.ipynb")
+    namespace = content.run_master_answers(ASSESSMENT / "m2-integration-assessment.ipynb")
     assert namespace["n_trust_recs"] == 7
     assert namespace["top_level_72"] == "for the individual practitioner"
     assert namespace["pct_placeholder"] == 6.5
 
 
 def test_are_the_assessment_cells_marked_as_nbgrader_expects():
-    graded = assert_master_cells_marked(
-        read_master(ASSESSMENT / "m2-integration-assessment.ipynb")
+    graded = content.assert_master_cells_marked(
+        content.read_master(ASSESSMENT / "m2-integration-assessment.ipynb")
     )
     assert sum(m["points"] for m in graded.values()) == 18
     guide = (ASSESSMENT / "marking-guide.md").read_text(encoding="utf-8")
@@ -449,4 +440,4 @@ def test_are_the_assessment_cells_marked_as_nbgrader_expects():
 
 @pytest.mark.parametrize(("folder", "mark"), [("good", 4.0), ("weak", 1.0)])
 def test_do_the_sample_traces_score_as_the_marking_guide_says(folder, mark):
-    assert sample_trace_mark("m2-mdt-review", SUBMISSIONS / folder, REVIEW)[1] == mark
+    assert content.sample_trace_mark("m2-mdt-review", SUBMISSIONS / folder, REVIEW)[1] == mark

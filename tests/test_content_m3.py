@@ -10,17 +10,8 @@ import functools
 import re
 from pathlib import Path
 
+import _content as content
 import pytest
-from _content import (
-    assert_ending,
-    assert_master_cells_marked,
-    assert_no_dated_terms,
-    assert_quiz_complete,
-    read_master,
-    run_master_answers,
-    sample_trace_mark,
-)
-from _content import play as play_case
 
 from helpers.quizzes import lint_quiz, load_quiz
 from helpers.scenarios import lint_scenario, load_scenario
@@ -44,7 +35,7 @@ CODE_PRINCIPLES = (
 )
 
 # Play a case along a path of choice-label prefixes, writing RATIONALE wherever one is asked.
-play = functools.partial(play_case, rationale=RATIONALE)
+play = functools.partial(content.play, rationale=RATIONALE)
 
 
 # Reusable stretches of the main scenario -----------------------------------------------
@@ -127,7 +118,7 @@ def test_does_every_ending_debrief_name_the_law_and_a_code_principle(path):
 @ALL_CASES
 def test_do_the_scenarios_avoid_outdated_terms_as_current(path):
     dated = ("Approved Social Worker", " ASW", "RMO", "sectioned", "Mental Health Review Tribunal")
-    text = assert_no_dated_terms(path, dated)
+    text = content.assert_no_dated_terms(path, dated)
     assert "72 hours" not in text or "before 11 December 2017" in text
 
 
@@ -140,7 +131,7 @@ NOT_SAFE_AT_HOME = (
 
 def test_does_careful_practice_reach_home_treatment():
     session = play(MHA, *GATHER_ALL, *VISIT_WELL, *HOME_PLAN, "Go ahead at home", "Write the plan")
-    assert_ending(session, "home-treatment", "good")
+    content.assert_ending(session, "home-treatment", "good")
     assert session.state["physical_checked"] is True
     assert session.trace()["ending"]["score"] == 4
 
@@ -165,7 +156,7 @@ def test_can_careful_practice_end_in_a_justified_s2_rated_as_highly_as_home_trea
         *S2_DONE_WELL,
     )
     scenario = load_scenario(MHA)
-    assert_ending(session, "s2-justified", "good")
+    content.assert_ending(session, "s2-justified", "good")
     assert session.ending.score == scenario.endings["home-treatment"].score == scenario.max_score
     # The fork is the learner's judgement after the physical check, not the trust counter.
     fork = scenario.nodes["physical-check"]
@@ -184,7 +175,7 @@ def test_does_a_police_van_keep_an_otherwise_careful_s2_from_the_top_endings():
         "Ask the police to take her",
         "Do all of it",
     )
-    assert_ending(session, "s2-gaps")
+    content.assert_ending(session, "s2-gaps")
 
 
 def test_do_the_debriefs_claim_only_what_every_path_to_them_did():
@@ -225,7 +216,7 @@ def test_does_a_refused_alternative_lead_to_a_well_made_s2():
         "Make an application for admission for assessment",
         *S2_DONE_WELL,
     )
-    assert_ending(session, "s2-well", "acceptable")
+    content.assert_ending(session, "s2-well", "acceptable")
     assert session.ending.score == 3
 
 
@@ -238,7 +229,7 @@ def test_does_an_s3_over_the_nearest_relatives_objection_end_unlawfully():
         "Make an application for admission for treatment",
         "Make the s3 application anyway",
     )
-    assert_ending(session, "s3-objection", "unlawful")
+    content.assert_ending(session, "s3-objection", "unlawful")
 
 
 def test_does_respecting_the_objection_allow_an_s2():
@@ -251,7 +242,7 @@ def test_does_respecting_the_objection_allow_an_s2():
         "Respect his objection",
         *S2_DONE_WELL,
     )
-    assert_ending(session, "s2-well")
+    content.assert_ending(session, "s2-well")
 
 
 def test_does_treating_the_sister_as_nearest_relative_block_an_s3():
@@ -265,12 +256,12 @@ def test_does_treating_the_sister_as_nearest_relative_block_an_s3():
         "Make an application for admission for treatment",
     )
     assert session.state["nr_wrong_person"] is True
-    assert_ending(session, "s3-no-consult")
+    content.assert_ending(session, "s3-no-consult")
 
 
 def test_does_an_interview_in_english_leave_the_application_open_to_challenge():
     session = play(MHA, *RUSHED, "Make an application for admission for assessment")
-    assert_ending(session, "no-suitable-interview")
+    content.assert_ending(session, "no-suitable-interview")
     # s13(2) asks for an interview "in a suitable manner", judged on the facts: no blanket
     # rule makes an interview without an interpreter unlawful.
     assert session.ending.outcome == "poor"
@@ -279,7 +270,7 @@ def test_does_an_interview_in_english_leave_the_application_open_to_challenge():
 
 def test_is_an_s3_without_consulting_the_nearest_relative_unlawful_whatever_the_interview():
     session = play(MHA, *RUSHED, "Make an application for admission for treatment")
-    assert_ending(session, "s3-no-consult", "unlawful")
+    content.assert_ending(session, "s3-no-consult", "unlawful")
 
 
 def test_must_the_amhp_interview_in_person_before_going_on():
@@ -300,12 +291,12 @@ def test_do_gaps_in_recording_and_informing_give_the_poor_s2_ending():
         "Book an ambulance",
         "Tell Amina the ward will explain",
     )
-    assert_ending(session, "s2-gaps", "poor")
+    content.assert_ending(session, "s2-gaps", "poor")
 
 
 def test_does_not_applying_without_a_plan_end_unsafely():
     session = play(MHA, *GATHER_ALL, *VISIT_WELL, "Offer informal admission only", "Do not apply")
-    assert_ending(session, "no-plan", "unsafe")
+    content.assert_ending(session, "no-plan", "unsafe")
 
 
 def test_must_a_wrong_nearest_relative_answer_be_tried_again():
@@ -329,13 +320,13 @@ def test_does_the_s136_case_reach_a_community_plan():
         "Interview her together",
         "Agree a plan with Jade",
     )
-    assert_ending(session, "community-plan")
+    content.assert_ending(session, "community-plan")
     assert session.trace()["ending"]["max_score"] == 3
 
 
 def test_does_the_s136_case_punish_a_police_cell_and_a_missed_deadline():
     cell = play(S136, "Ask what he sees", "The custody suite")
-    assert_ending(cell, "police-cell")
+    content.assert_ending(cell, "police-cell")
     late = play(
         S136,
         *S136_TO_A_AND_E,
@@ -343,7 +334,7 @@ def test_does_the_s136_case_punish_a_police_cell_and_a_missed_deadline():
         "Insist that the police stay",
         "Hand it to the day team",
     )
-    assert_ending(late, "time-limit", "unlawful")
+    content.assert_ending(late, "time-limit", "unlawful")
 
 
 def test_does_discharge_without_an_amhp_interview_leave_jade_without_a_plan():
@@ -355,7 +346,7 @@ def test_does_discharge_without_an_amhp_interview_leave_jade_without_a_plan():
         "Let the doctor assess her alone",
         "Agree a plan with Jade",
     )
-    assert_ending(session, "discharged-alone")
+    content.assert_ending(session, "discharged-alone")
 
 
 # The nearest relative's request ----------------------------------------------------------
@@ -376,7 +367,7 @@ def test_can_a_warrant_and_a_wait_for_a_bed_end_in_a_hard_but_good_admission():
     session = play(
         NR_REQUEST, *NR_TO_DECISION, "Apply under s3", "Do not complete", "See Daniel again"
     )
-    assert_ending(session, "admitted-after-wait", "good")
+    content.assert_ending(session, "admitted-after-wait", "good")
     assert session.state["warrant"] and session.state["nr_consulted"]
     for section in ("s139", "s140", "s135(4)"):
         assert section in session.ending.debrief
@@ -386,9 +377,9 @@ def test_does_not_applying_need_written_reasons_for_the_nearest_relative():
     written = play(
         NR_REQUEST, *NR_TO_DECISION, "Do not apply: agree a plan", "Explain your decision"
     )
-    assert_ending(written, "plan-with-written-reasons", "good")
+    content.assert_ending(written, "plan-with-written-reasons", "good")
     spoken = play(NR_REQUEST, *NR_TO_DECISION, "Do not apply: agree a plan", "Explain it to her")
-    assert_ending(spoken, "reasons-not-written", "unlawful")
+    content.assert_ending(spoken, "reasons-not-written", "unlawful")
     assert "in writing" in spoken.ending.debrief
 
 
@@ -410,7 +401,7 @@ def test_is_passing_the_request_back_to_the_family_poor_practice():
 
 
 def test_is_the_self_check_quiz_complete():
-    quiz = assert_quiz_complete(QUIZ, 12, 16)
+    quiz = content.assert_quiz_complete(QUIZ, 12, 16)
     assert {q.type for q in quiz.questions} == {"single", "multiple"}
 
 
@@ -440,20 +431,20 @@ MASTER = ASSESSMENT / "m3-amhp-assessment.ipynb"
 def test_do_the_assessment_masters_hidden_answers_match_the_datasets():
     """Run Parts A and B of the master (answers and hidden tests) against the current data;
     Part C needs a trace and a running notebook and is tested through the traces below."""
-    namespace = run_master_answers(MASTER)
+    namespace = content.run_master_answers(MASTER)
     assert namespace["mhsds_change"] == 1761
     assert namespace["ratio_2022_23"] == 3.6
     assert namespace["lowest_detained_source"] == "police (s136)"
 
 
 def test_are_the_assessment_cells_marked_as_nbgrader_expects():
-    graded = assert_master_cells_marked(read_master(MASTER))
+    graded = content.assert_master_cells_marked(content.read_master(MASTER))
     assert sum(m["points"] for m in graded.values()) == 19
 
 
 @pytest.mark.parametrize(("folder", "mark"), [("good", 4.0), ("weak", 1.0)])
 def test_do_the_sample_traces_score_as_the_marking_guide_says(folder, mark):
-    assert sample_trace_mark("m3-mha-assessment", SUBMISSIONS / folder, MHA)[1] == mark
+    assert content.sample_trace_mark("m3-mha-assessment", SUBMISSIONS / folder, MHA)[1] == mark
 
 
 def test_does_the_weak_samples_unlawful_path_earn_at_most_a_quarter_of_the_case_marks():
@@ -467,7 +458,7 @@ def test_does_the_weak_samples_unlawful_path_earn_at_most_a_quarter_of_the_case_
 
 
 def test_does_question_2_ask_for_the_ratio_the_way_its_tests_check_it():
-    text = "\n".join(c.source for c in read_master(MASTER).cells)
+    text = "\n".join(c.source for c in content.read_master(MASTER).cells)
     assert "Divide the Black or Black British rate by the White rate" in text
     assert "1 decimal place" in text and "2 decimal" not in text
     assert "NotImplementedError" not in text

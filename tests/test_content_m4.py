@@ -12,9 +12,8 @@ import json
 import re
 from pathlib import Path
 
+import _content as content
 import pytest
-from _content import assert_ending, assert_quiz_complete
-from _content import play as play_case
 from _seeds import seed_lines_or_skip
 
 from helpers.checks import check_paths
@@ -63,7 +62,7 @@ TRIAL = ("Recommend a small, time-limited trial", "Submit the advice")
 NO_CHECK_END = ("Leave it to the trust", "Appointments per worker", "Read out the minute")
 
 # Play a case along a path of choice-label prefixes, writing REASON wherever one is asked.
-play = functools.partial(play_case, rationale=REASON)
+play = functools.partial(content.play, rationale=REASON)
 
 
 # --- the scenarios -----------------------------------------------------------------------
@@ -99,7 +98,7 @@ def test_are_the_people_in_each_case_said_to_be_fictional(path):
 
 def test_does_careful_practice_reach_the_pilot_with_safeguards():
     session = play(MEETING, *MEETING_CAREFUL)
-    assert_ending(session, "pilot-with-safeguards", "good")
+    content.assert_ending(session, "pilot-with-safeguards", "good")
     assert score_trace(session.trace(), MEETING).points == 5
 
 
@@ -117,7 +116,7 @@ def test_is_backing_the_managers_change_a_good_ending():
         "Appointments per worker",
         "Read out the minute",
     )
-    assert_ending(session, "change-accepted", "good")
+    content.assert_ending(session, "change-accepted", "good")
     assert "evidence can support a change you would rather not make" in session.ending.debrief
 
 
@@ -135,7 +134,7 @@ def test_does_averaging_the_figures_end_with_the_wrong_number():
         "Also ask people",
         "Read out the minute",
     )
-    assert_ending(session, "wrong-number", "poor")
+    content.assert_ending(session, "wrong-number", "poor")
 
 
 def test_does_opposing_every_change_without_local_data_end_in_stalemate():
@@ -150,7 +149,7 @@ def test_does_opposing_every_change_without_local_data_end_in_stalemate():
         "Oppose it",
         *NO_CHECK_END,
     )
-    assert_ending(session, "stalemate")
+    content.assert_ending(session, "stalemate")
 
 
 def test_is_a_blanket_cut_without_an_equality_check_unsafe_and_capped():
@@ -164,7 +163,7 @@ def test_is_a_blanket_cut_without_an_equality_check_unsafe_and_capped():
         "Suggest going further",
         *NO_CHECK_END,
     )
-    assert_ending(session, "missed-signs", "unsafe")
+    content.assert_ending(session, "missed-signs", "unsafe")
     result = score_trace(session.trace(), MEETING)
     assert result.points <= 0.25 * result.max_points
 
@@ -178,7 +177,7 @@ def test_does_a_blanket_cut_after_an_equality_check_end_poorly_not_unsafely():
         "Also ask people",
         "Read out the minute",
     )
-    assert_ending(session, "blanket-cut", "poor")
+    content.assert_ending(session, "blanket-cut", "poor")
 
 
 @pytest.mark.parametrize(
@@ -187,7 +186,7 @@ def test_does_a_blanket_cut_after_an_equality_check_end_poorly_not_unsafely():
 )
 def test_are_a_trial_and_declining_both_good_after_careful_appraisal(recommendation):
     session = play(ADOPT, *ADOPT_CAREFUL, recommendation, "Submit the advice")
-    assert_ending(session, "trial-or-decline", "good")
+    content.assert_ending(session, "trial-or-decline", "good")
 
 
 def test_does_being_swayed_by_the_testimony_buy_on_a_story():
@@ -203,7 +202,7 @@ def test_does_being_swayed_by_the_testimony_buy_on_a_story():
         "Advise against closing",
         *TRIAL,
     )
-    assert_ending(session, "bought-on-a-story", "poor")
+    content.assert_ending(session, "bought-on-a-story", "poor")
 
 
 def test_does_dismissing_lived_experience_cost_the_ending():
@@ -215,7 +214,7 @@ def test_does_dismissing_lived_experience_cost_the_ending():
         "Advise against closing",
         *TRIAL,
     )
-    assert_ending(session, "evidence-without-people")
+    content.assert_ending(session, "evidence-without-people")
 
 
 def test_does_closing_the_drop_in_end_unsafely():
@@ -225,7 +224,7 @@ def test_does_closing_the_drop_in_end_unsafely():
         "Agree: the figures suggest",
         *TRIAL,
     )
-    assert_ending(session, "drop-in-closed", "unsafe")
+    content.assert_ending(session, "drop-in-closed", "unsafe")
 
 
 def test_does_skipping_parts_of_the_appraisal_give_the_acceptable_ending():
@@ -236,14 +235,14 @@ def test_does_skipping_parts_of_the_appraisal_give_the_acceptable_ending():
         "Recommend not buying BridgeWays now",
         "Submit the advice",
     )
-    assert_ending(session, "cautious-but-thin", "acceptable")
+    content.assert_ending(session, "cautious-but-thin", "acceptable")
 
 
 # --- quiz, activities, notebooks -------------------------------------------------------
 
 
 def test_does_the_quiz_have_twelve_sourced_questions_with_feedback():
-    quiz = assert_quiz_complete(QUIZ, 12)
+    quiz = content.assert_quiz_complete(QUIZ, 12)
     for question in quiz.questions:
         assert re.search(r"https?://|\.org|\.uk|course file|dataset", question.source), (
             f"question {question.id}: its source should name a public address, a course file "

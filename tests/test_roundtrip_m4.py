@@ -10,67 +10,30 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _roundtrip import (
-    assert_no_secrets,
-    assert_sample_marks,
-    exported_scores,
-    graded_samples,
-    weak_feedback,
-)
-
-ASSIGNMENT = "m4-evidence-assessment"
-SUBMISSIONS = Path(__file__).resolve().parent / "files" / "m4-submissions"
-MANUAL = ("q6-answer",)
-EXPECTED = {
-    "sample-good": {
-        "q1-tests": 2.0,
-        "q2-tests": 2.0,
-        "q3-tests": 2.0,
-        "q4-tests": 2.0,
-        "q5-trace": 4.0,
-    },
-    "sample-weak": {
-        "q1-tests": 0.0,
-        "q2-tests": 0.0,
-        "q3-tests": 2.0,
-        "q4-tests": 0.0,
-        "q5-trace": 1.0,
-    },
-}
+from _roundtrip import RoundTrip
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    return graded_samples(tmp_path_factory, ASSIGNMENT, SUBMISSIONS, EXPECTED)
-
-
-@pytest.mark.parametrize("student", sorted(EXPECTED))
-def test_does_each_sample_get_the_marks_the_marking_guide_intends(graded, student):
-    assert_sample_marks(graded, ASSIGNMENT, student, EXPECTED[student], MANUAL)
-
-
-def test_does_the_weak_feedback_explain_each_lost_mark_without_hidden_code(graded):
-    weak = weak_feedback(graded[0], ASSIGNMENT, EXPECTED)
-    # hidden tests' messages reach the student ...
-    assert "If you used the text's figure, compute it from the table instead" in weak
-    assert "not the falls in numbers" in weak
-    # ... a visible test's message too, and the cap on the unsafe ending is explained
-    assert "multiply the share by 100" in weak
-    assert "capped at" in weak
-    assert_no_secrets(
-        weak,
-        (
-            "BEGIN HIDDEN TESTS",
-            "abs(cca_fall_pct - 11.8)",
-            '== "AASW"',
-            "38.8",
-            "Marking guide",
-        ),
+class TestEvidenceRoundTrip(RoundTrip):
+    ASSIGNMENT = "m4-evidence-assessment"
+    SUBMISSIONS = Path(__file__).resolve().parent / "files" / "m4-submissions"
+    MANUAL = ("q6-answer",)
+    EXPECTED = {
+        "sample-good": {"q1-tests": 2.0, "q2-tests": 2.0, "q3-tests": 2.0, "q4-tests": 2.0,
+                        "q5-trace": 4.0},
+        "sample-weak": {"q1-tests": 0.0, "q2-tests": 0.0, "q3-tests": 2.0, "q4-tests": 0.0,
+                        "q5-trace": 1.0},
+    }
+    WEAK_FEEDBACK_SAYS = (
+        # hidden tests' messages reach the student ...
+        "If you used the text's figure, compute it from the table instead",
+        "not the falls in numbers",
+        # ... a visible test's message too, and the cap on the unsafe ending is explained
+        "multiply the share by 100",
+        "capped at",
     )
-
-
-def test_does_the_export_list_both_samples_with_their_autograded_marks(graded):
-    marks, scores = exported_scores(graded[0], ASSIGNMENT, EXPECTED)
-    assert scores == pytest.approx({"sample-good": 12.0, "sample-weak": 3.0})
+    SECRETS = ("BEGIN HIDDEN TESTS", "abs(cca_fall_pct - 11.8)", '== "AASW"', "38.8")
+    SECRETS += ("Marking guide",)
+    EXPORTED = {"sample-good": 12.0, "sample-weak": 3.0}
+    MAX_SCORE = 18.0
