@@ -7,12 +7,15 @@ content tests of a new module are a few lines each.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from helpers.quizzes import lint_quiz, load_quiz
 from helpers.scenarios import Session, load_scenario
+
+REPO = Path(__file__).resolve().parents[1]
 
 # Cells of an assessed master that need a running notebook (a trace, the check cell): the
 # answers are tested up to the first of them, and the rest through the sample submissions.
@@ -114,3 +117,13 @@ def sample_trace_mark(scenario_id: str, folder: Path, scenario: Path):
     trace = load_trace(scenario_id, folder)
     result = score_trace(trace, scenario)
     return trace, round(4 * result.points / result.max_points, 2)
+
+
+def course_activities(kind: str) -> list[Path]:
+    """Every activity file of that ``kind`` (sorting, appraisal ...) in the course's modules;
+    activities of other kinds live in the same folders."""
+    return sorted(
+        path
+        for path in (REPO / "course").glob("*/activities/*.yaml")
+        if re.search(rf"^kind:\s*{kind}\b", path.read_text(encoding="utf-8"), re.MULTILINE)
+    )

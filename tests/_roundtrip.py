@@ -126,8 +126,9 @@ class RoundTrip:
     MAX_SCORE: float
 
     @pytest.fixture(scope="class")
-    def graded(self, tmp_path_factory):
-        return graded_samples(tmp_path_factory, self.ASSIGNMENT, self.SUBMISSIONS, self.EXPECTED)
+    @classmethod
+    def graded(cls, tmp_path_factory):
+        return graded_samples(tmp_path_factory, cls.ASSIGNMENT, cls.SUBMISSIONS, cls.EXPECTED)
 
     @pytest.mark.parametrize("student", ["sample-good", "sample-weak"])
     def test_does_each_sample_get_the_marks_the_marking_guide_intends(self, graded, student):
