@@ -105,7 +105,8 @@ def exported_scores(course, assignment: str, students) -> tuple[dict, dict[str, 
 
 class RoundTrip:
     """The round trip of one assessed notebook: release, the ``sample-good`` and ``sample-weak``
-    submissions, grade, feedback, export. A subclass named ``Test...`` sets:
+    submissions (filled student versions with the decision trace the scenario widget saves),
+    grade, feedback, export. A subclass named ``Test...`` sets:
 
     ``ASSIGNMENT`` and ``SUBMISSIONS`` (the folder holding ``good/`` and ``weak/``);
     ``EXPECTED``: ``{student: {grade cell: autograded mark}}`` as the marking guide gives them;

@@ -1,10 +1,6 @@
-"""The integration assessment round trip: release, a good and a weak submission, grade, feedback,
-export.
-
-The two samples in ``tests/files/m2-submissions/`` are filled student versions with the decision
-trace the scenario widget saves (``make_samples.py`` there rebuilds them). Their expected marks are
-those of the module's marking guide (see that folder's README).
-"""
+"""The integration assessment round trip (module 2). The samples are in
+``tests/files/m2-submissions/`` (``make_samples.py`` there rebuilds them); their expected marks
+are those of the module's marking guide (see that folder's README)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,5 @@
-"""The AMHP assessment round trip: release, a good and a weak submission, grade, feedback, export.
-
-The two samples in ``tests/files/m3-submissions/`` are filled student versions with the decision
-trace the scenario widget saves. Their expected marks are those of the module's marking guide
-(see that folder's README).
-"""
+"""The AMHP assessment round trip (module 3). The samples are in ``tests/files/m3-submissions/``;
+their expected marks are those of the module's marking guide (see that folder's README)."""
 
 from __future__ import annotations
 

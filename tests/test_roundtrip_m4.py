@@ -1,9 +1,6 @@
-"""The evidence assessment round trip: release, a good and a weak sample, grade, feedback, export.
-
-The two samples in ``tests/files/m4-submissions/`` are filled student versions with the decision
-trace the scenario widget saves. Their expected marks are those of the module's marking guide
-(see that folder's README).
-"""
+"""The evidence assessment round trip (module 4). The samples are in
+``tests/files/m4-submissions/``; their expected marks are those of the module's marking guide
+(see that folder's README)."""
 
 from __future__ import annotations
 
