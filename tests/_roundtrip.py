@@ -61,6 +61,8 @@ def assert_sample_marks(graded, assignment: str, student: str, expected: dict, m
     course, run = graded
     assert run.results[student].status in ("graded", "needs manual grading"), run.results[student]
     marks = grades(course, assignment, student)
+    unscored = [name for name, (score, _) in marks.items() if score is None and name not in manual]
+    assert not unscored, f"{student}: the autograder gave no score for {unscored}"
     autograded = {
         name: round(score or 0.0, 2) for name, (score, _) in marks.items() if name not in manual
     }

@@ -193,12 +193,10 @@ def test_does_closing_without_asking_about_risk_end_unsafely():
 
 
 def test_does_reopening_lead_back_to_the_work_but_not_to_the_best_ending():
-    session = play(
-        FIRST, *CAREFUL_START, *CAREFUL_MIDDLE[:2], "Agree: close her", "Reopen the case"
-    )
+    reopened = (*CAREFUL_MIDDLE[:2], "Agree: close her", "Reopen the case today")
+    session = play(FIRST, *CAREFUL_START, *reopened)
     assert session.current.id == "offer-assessment"
     assert session.state["reopened"] and session.state["risk_explored"]
-    reopened = (*CAREFUL_MIDDLE[:2], "Agree: close her", "Reopen the case today")
     session = play(FIRST, *CAREFUL_START, *reopened, "Explain honestly", *CAREFUL_END)
     content.assert_ending(session, "plan-with-gaps")
 
@@ -206,9 +204,11 @@ def test_does_reopening_lead_back_to_the_work_but_not_to_the_best_ending():
 def test_can_a_case_be_reopened_only_once():
     session = play(
         FIRST,
-        *TO_REFUSAL[:2],
+        "Send the standard letter",
+        "Work through the trust",
         "Move on gently",
-        *TO_REFUSAL[3:5],
+        "Leave it",
+        "Thank Donna",
         "Note it for the GP",
         "Agree: close her",
         "Reopen the case today",

@@ -248,11 +248,12 @@ def test_does_respecting_the_objection_allow_an_s2():
 def test_does_treating_the_sister_as_nearest_relative_block_an_s3():
     session = play(
         MHA,
-        *RUSHED[:2],
+        "Book two doctors",
+        "Arrange a joint visit",
         "Consult Hodan",
-        RUSHED[3],
+        "Ask Abdi to tell his mother",
         "Stop and get a professional",
-        RUSHED[5],
+        "Two doctors will sign",
         "Make an application for admission for treatment",
     )
     assert session.state["nr_wrong_person"] is True
