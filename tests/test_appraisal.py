@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 import textwrap
 from pathlib import Path
 
 import pytest
+from _content import course_activities
 
 from helpers._problems import ContentError
 from helpers.appraisal import (
@@ -21,11 +21,7 @@ from helpers.appraisal import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
-COURSE_APPRAISALS = sorted(
-    p
-    for p in (REPO / "course").glob("*/activities/*.yaml")
-    if re.search(r"^kind:\s*appraisal\b", p.read_text(encoding="utf-8"), re.MULTILINE)
-)
+COURSE_APPRAISALS = course_activities("appraisal")
 
 GOOD = """\
 kind: appraisal

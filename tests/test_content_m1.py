@@ -7,14 +7,16 @@ choices have the consequences the debriefs describe.
 
 from __future__ import annotations
 
+import functools
 import re
-import shutil
 from pathlib import Path
 
+import _content as content
 import pytest
+from _roundtrip import assert_sample_marks, graded_samples
 
-from helpers.quizzes import lint_quiz, load_quiz
-from helpers.scenarios import Session, lint_scenario, load_scenario
+from helpers.quizzes import load_quiz
+from helpers.scenarios import lint_scenario, load_scenario
 
 REPO = Path(__file__).resolve().parents[1]
 MODULE = REPO / "course" / "m1-roles"
@@ -43,19 +45,8 @@ PCF_DOMAINS = (
     "professional leadership",
 )
 
-
-def play(path: Path, *labels: str) -> Session:
-    """Play ``path`` choosing, at each node, the one available choice whose label starts with
-    the next prefix; a rationale is written wherever a node asks for one."""
-    session = Session(load_scenario(path))
-    for prefix in labels:
-        matches = [i for i, c in session.available_choices() if c.label.startswith(prefix)]
-        assert len(matches) == 1, (
-            f"At node '{session.current.id}' expected one choice starting {prefix!r}; "
-            f"available: {[c.label for _, c in session.available_choices()]}"
-        )
-        session.choose(matches[0], rationale=RATIONALE if session.needs_rationale else None)
-    return session
+# Play a case along a path of choice-label prefixes, writing RATIONALE wherever one is asked.
+play = functools.partial(content.play, rationale=RATIONALE)
 
 
 # Stretches of the main case -------------------------------------------------------------
@@ -67,6 +58,24 @@ CAREFUL_END = (
     "Offer a family group",
     "Review with Shona",
 )
+# Risk passed over at the first visit
+QUIET_START = ("Phone Shona today", "Start with Shona", "Move on gently", "Acknowledge Shona")
+# Closed in supervision without asking about risk
+CLOSED_IN_SUPERVISION = (*QUIET_START, *CAREFUL_MIDDLE[:2], "Agree: close her", "Advise Donna")
+# A standard letter, risk asked about, Donna's role missed: Shona refuses the assessment
+TO_REFUSAL = (
+    "Send the standard letter",
+    "Work through the trust",
+    "Ask her calmly",
+    "Leave it",
+    "Thank Donna",
+    "Give her the number",
+    "Make the case",
+    "Explain honestly",
+)
+# The care-coordination case, done carefully up to Mick's choice about the exploitation
+CARE_START = ("Read the whole file", "Ask Mick whether", "Help him renew", "Act today")
+CARE_END = ("Listen, tell her", "Give a social")
 
 
 # --------------------------------------------------------------------------- the scenarios
@@ -139,29 +148,28 @@ def test_are_the_content_notes_brief_and_is_support_signposted(path):
 
 @pytest.mark.parametrize("path", [FIRST, CARE], ids=["first-contact", "care-coordination"])
 def test_do_the_scenarios_avoid_outdated_law_and_terms_as_current(path):
-    text = path.read_text(encoding="utf-8")
-    for term in (
-        "Approved Social Worker",
-        " ASW",
-        "General Social Care Council",
-        "NHS and Community Care Act 1990",
-        "Clinical Commissioning Group",
-    ):
-        assert term not in text, f"{path.name} uses the outdated term {term!r}"
+    content.assert_no_dated_terms(
+        path,
+        (
+            "Approved Social Worker",
+            " ASW",
+            "General Social Care Council",
+            "NHS and Community Care Act 1990",
+            "Clinical Commissioning Group",
+        ),
+    )
 
 
 def test_does_careful_practice_reach_the_whole_family_plan():
     session = play(FIRST, *CAREFUL_START, *CAREFUL_MIDDLE, *CAREFUL_END)
-    assert session.ending.id == "whole-family-plan"
-    assert session.ending.outcome == "good"
+    content.assert_ending(session, "whole-family-plan", "good")
     assert session.trace()["ending"]["score"] == 4
     assert sum(1 for s in session.steps if s["rationale"]) == 4
 
 
 def test_does_missing_the_carer_cost_the_good_ending():
     session = play(FIRST, *CAREFUL_START, "Thank Donna", *CAREFUL_MIDDLE[1:], *CAREFUL_END)
-    assert session.ending.id == "plan-with-gaps"
-    assert session.ending.outcome == "acceptable"
+    content.assert_ending(session, "plan-with-gaps", "acceptable")
 
 
 def test_does_closing_early_show_its_costs_and_end_poorly():
@@ -177,42 +185,20 @@ def test_does_closing_early_show_its_costs_and_end_poorly():
     text = session.text
     assert "possession" in text and "give up her job" in text and "school" in text
     session.choose(next(i for i, c in session.available_choices() if c.label.startswith("Advise")))
-    assert session.ending.id == "closed-too-soon"
-    assert session.ending.outcome == "poor"
+    content.assert_ending(session, "closed-too-soon", "poor")
 
 
 def test_does_closing_without_asking_about_risk_end_unsafely():
-    session = play(
-        FIRST,
-        "Phone Shona today",
-        "Start with Shona",
-        "Move on gently",
-        "Acknowledge Shona",
-        "Tell Donna",
-        "With her permission",
-        "Agree: close her",
-        "Advise Donna",
-    )
-    assert session.ending.id == "unsafe-closure"
-    assert session.ending.outcome == "unsafe"
+    content.assert_ending(play(FIRST, *CLOSED_IN_SUPERVISION), "unsafe-closure", "unsafe")
 
 
 def test_does_reopening_lead_back_to_the_work_but_not_to_the_best_ending():
-    session = play(
-        FIRST, *CAREFUL_START, *CAREFUL_MIDDLE[:2], "Agree: close her", "Reopen the case today"
-    )
+    reopened = (*CAREFUL_MIDDLE[:2], "Agree: close her", "Reopen the case today")
+    session = play(FIRST, *CAREFUL_START, *reopened)
     assert session.current.id == "offer-assessment"
     assert session.state["reopened"] and session.state["risk_explored"]
-    session = play(
-        FIRST,
-        *CAREFUL_START,
-        *CAREFUL_MIDDLE[:2],
-        "Agree: close her",
-        "Reopen the case today",
-        "Explain honestly",
-        *CAREFUL_END,
-    )
-    assert session.ending.id == "plan-with-gaps"
+    session = play(FIRST, *CAREFUL_START, *reopened, "Explain honestly", *CAREFUL_END)
+    content.assert_ending(session, "plan-with-gaps")
 
 
 def test_can_a_case_be_reopened_only_once():
@@ -235,45 +221,15 @@ def test_can_a_case_be_reopened_only_once():
 
 
 def test_does_low_trust_lead_to_a_refused_assessment_that_can_still_end_acceptably():
-    session = play(
-        FIRST,
-        "Send the standard letter",
-        "Work through the trust",
-        "Ask her calmly",
-        "Leave it",
-        "Thank Donna",
-        "Give her the number",
-        "Make the case",
-        "Explain honestly",
-    )
-    assert session.current.id == "refused-assessment"
-    for label in (
-        "Accept her decision",
-        "Start from the presumption",
-        "Leave family",
-        "Review with Shona",
-    ):
-        session.choose(
-            next(i for i, c in session.available_choices() if c.label.startswith(label)),
-            rationale=RATIONALE if session.needs_rationale else None,
-        )
-    assert session.ending.id == "respected-refusal"
-    assert session.ending.outcome == "acceptable"
+    assert play(FIRST, *TO_REFUSAL).current.id == "refused-assessment"
+    accepted = ("Accept her decision", "Start from the presumption", "Leave family")
+    session = play(FIRST, *TO_REFUSAL, *accepted, "Review with Shona")
+    content.assert_ending(session, "respected-refusal", "acceptable")
 
 
 def test_is_donna_never_recorded_as_offered_an_assessment_nobody_offered():
     """The refusal path once set `carer_identified` although nobody had told Donna of her rights."""
-    path = (
-        "Send the standard letter",
-        "Work through the trust",
-        "Ask her calmly",
-        "Leave it",
-        "Thank Donna",
-        "Give her the number",
-        "Make the case",
-        "Explain honestly",
-    )
-    session = play(FIRST, *path)
+    session = play(FIRST, *TO_REFUSAL)
     assert session.current.id == "refused-assessment"
     assert not session.state["carer_identified"]
     accept = [c for _, c in session.available_choices() if c.label.startswith("Accept")]
@@ -291,29 +247,9 @@ def test_is_donna_never_recorded_as_offered_an_assessment_nobody_offered():
     "path",
     [
         # assessed against her refusal, where s11(2) did not allow it
-        (
-            "Send the standard letter",
-            "Work through the trust",
-            "Ask her calmly",
-            "Leave it",
-            "Thank Donna",
-            "Give her the number",
-            "Make the case",
-            "Explain honestly",
-            "Carry out the assessment anyway",
-            "Start from the presumption",
-            "Offer a family group",
-            "Review with Shona",
-        ),
+        (*TO_REFUSAL, "Carry out the assessment anyway", *CAREFUL_END[1:]),
         # turned away from an assessment on a guess about eligibility
-        (
-            *CAREFUL_START,
-            *CAREFUL_MIDDLE,
-            "Tell her that as she manages",
-            "Start from the presumption",
-            "Offer a family group",
-            "Review with Shona",
-        ),
+        (*CAREFUL_START, *CAREFUL_MIDDLE, "Tell her that as she manages", *CAREFUL_END[1:]),
     ],
     ids=["refusal-overridden", "eligibility-guess"],
 )
@@ -321,8 +257,7 @@ def test_does_an_unlawful_assessment_decision_end_unlawfully_and_score_little(pa
     from helpers.traces import score_trace
 
     session = play(FIRST, *path)
-    assert session.ending.id == "duty-not-followed"
-    assert session.ending.outcome == "unlawful"
+    content.assert_ending(session, "duty-not-followed", "unlawful")
     assert sum(1 for s in session.steps if s["rationale"]) == 4  # every reason written in full
     result = score_trace(session.trace(), FIRST)
     assert round(4 * result.points / result.max_points, 2) <= 1.0, (
@@ -335,37 +270,17 @@ def test_does_a_child_protection_referral_on_diagnosis_alone_lose_shona():
         FIRST, *CAREFUL_START[:3], "Make a child protection referral", *CAREFUL_MIDDLE, *CAREFUL_END
     )
     assert session.state["heavy_handed"]
-    assert session.ending.id == "support-fell-away"
+    content.assert_ending(session, "support-fell-away")
 
 
 def test_does_joined_up_care_coordination_reach_the_good_ending():
-    session = play(
-        CARE,
-        "Read the whole file",
-        "Ask Mick whether",
-        "Help him renew",
-        "Act today",
-        "Ask Mick what he wants",
-        "Listen, tell her",
-        "Give a social",
-    )
-    assert session.ending.id == "joined-up-plan"
-    assert session.ending.outcome == "good"
+    session = play(CARE, *CARE_START, "Ask Mick what he wants", *CARE_END)
+    content.assert_ending(session, "joined-up-plan", "good")
 
 
 def test_does_ignoring_the_exploitation_end_unsafely():
-    session = play(
-        CARE,
-        "Read the whole file",
-        "Ask Mick whether",
-        "Help him renew",
-        "Act today",
-        "Respect his wishes",
-        "Listen, tell her",
-        "Give a social",
-    )
-    assert session.ending.id == "harm-continues"
-    assert session.ending.outcome == "unsafe"
+    session = play(CARE, *CARE_START, "Respect his wishes", *CARE_END)
+    content.assert_ending(session, "harm-continues", "unsafe")
 
 
 def test_does_a_clinical_only_plan_end_poorly_even_with_safeguarding():
@@ -379,33 +294,19 @@ def test_does_a_clinical_only_plan_end_poorly_even_with_safeguarding():
         "Ask her to visit",
         "Go along with",
     )
-    assert session.ending.id == "clinical-only"
+    content.assert_ending(session, "clinical-only")
 
 
 def test_does_acting_behind_micks_back_cost_the_good_ending():
-    session = play(
-        CARE,
-        "Read the whole file",
-        "Ask Mick whether",
-        "Help him renew",
-        "Act today",
-        "Ring the police",
-        "Listen, tell her",
-        "Give a social",
-    )
-    assert session.ending.id == "partly-joined-up"
+    session = play(CARE, *CARE_START, "Ring the police", *CARE_END)
+    content.assert_ending(session, "partly-joined-up")
 
 
 # --------------------------------------------------------------------------- quiz and guide
 
 
 def test_is_the_self_check_quiz_complete():
-    assert lint_quiz(QUIZ) == []
-    quiz = load_quiz(QUIZ)
-    assert 12 <= len(quiz.questions) <= 18
-    for question in quiz.questions:
-        assert question.source.strip()
-        assert all(option.feedback.strip() for option in question.options)
+    quiz = content.assert_quiz_complete(QUIZ, 12, 18)
     assert {q.type for q in quiz.questions} == {"single", "multiple"}
 
 
@@ -454,13 +355,8 @@ def test_does_the_lecturer_guide_have_a_timed_plan_and_the_parts_of_a_seminar():
 
 
 def test_are_the_assessment_cells_marked_as_nbgrader_expects():
-    nbformat = pytest.importorskip("nbformat")
-    master = nbformat.read(MASTER, as_version=4)
-    graded = {
-        c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]
-        for c in master.cells
-        if c.metadata.get("nbgrader", {}).get("grade")
-    }
+    master = content.read_master(MASTER)
+    graded = content.assert_master_cells_marked(master)
     assert {g: m["points"] for g, m in graded.items()} == {
         "q1-tests": 2,
         "q2-tests": 2,
@@ -469,23 +365,13 @@ def test_are_the_assessment_cells_marked_as_nbgrader_expects():
         "q5-trace": 4,
         "q6-answer": 6,
     }
-    ids = [c.metadata["nbgrader"]["grade_id"] for c in master.cells if "nbgrader" in c.metadata]
-    assert len(ids) == len(set(ids)), "grade_ids must be unique"
-    assert master.cells[0].source.startswith("# ") and "Learning outcomes" in master.cells[0].source
-    assert "CC BY 4.0" in master.cells[-1].source
     assert all(not c.get("outputs") for c in master.cells if c.cell_type == "code")
 
 
 def test_do_the_assessment_masters_hidden_answers_match_the_datasets():
-    """Run Parts A and B of the master (answers, visible and hidden tests) on the current data."""
-    nbformat = pytest.importorskip("nbformat")
-    namespace: dict = {}
-    for cell in nbformat.read(MASTER, as_version=4).cells:
-        if cell.cell_type != "code":
-            continue
-        if "play_scenario(" in cell.source:
-            break  # Part C needs a trace: tested through the sample traces below
-        exec(compile(cell.source, MASTER.name, "exec"), namespace)
+    """Run Parts A and B of the master (answers, visible and hidden tests) on the current data;
+    Part C needs a trace and is tested through the sample traces below."""
+    namespace = content.run_master_answers(MASTER)
     assert namespace["statutory_share"] == 80.6
     assert namespace["silent_groups"] == 4
     assert sorted(namespace["direct_time"]["estimate_id"]) == ["D2", "D3", "D5", "D6", "D8"]
@@ -506,12 +392,9 @@ def test_is_the_release_free_of_solutions_and_hidden_tests():
     [("good", "whole-family-plan", 4.0), ("weak", "closed-too-soon", 0.8)],
 )
 def test_do_the_sample_traces_score_as_the_marking_guide_says(folder, ending, mark):
-    from helpers.traces import load_trace, score_trace
-
-    trace = load_trace("m1-first-contact", SUBMISSIONS / folder)
+    trace, case_mark = content.sample_trace_mark("m1-first-contact", SUBMISSIONS / folder, FIRST)
     assert trace["ending"]["id"] == ending
-    result = score_trace(trace, FIRST)
-    assert round(4 * result.points / result.max_points, 2) == mark
+    assert case_mark == mark
 
 
 # The round trip: release, submit the two samples, autograde, read the gradebook.
@@ -522,39 +405,16 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def graded_samples(tmp_path_factory):
-    pytest.importorskip("nbgrader")
-    from helpers.grading._course import Course
-    from helpers.grading.grade import grade_assignment
-    from helpers.grading.release import release_assignment
-
-    root = tmp_path_factory.mktemp("m1-course")
-    shutil.copy2(REPO / "nbgrader_config.py", root)
-    shutil.copytree(REPO / "solutions" / ASSIGNMENT, root / "solutions" / ASSIGNMENT)
-    course = Course.find(root)
-    assert release_assignment(course, ASSIGNMENT) == []
-    for folder in ("good", "weak"):
-        target = root / "submitted" / f"sample-{folder}" / ASSIGNMENT
-        shutil.copytree(SUBMISSIONS / folder, target)
-        (target / "timestamp.txt").write_text("2026-11-20 12:00:00.000000 UTC", encoding="utf-8")
-    run = grade_assignment(
-        course, ASSIGNMENT, workers=2, timeout=20, memory_mb=1024, progress=False
-    )
-    return course, run
+def graded(tmp_path_factory):
+    students = [f"sample-{folder}" for folder in EXPECTED]
+    return graded_samples(tmp_path_factory, ASSIGNMENT, SUBMISSIONS, students)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("folder", ["good", "weak"])
-def test_do_the_sample_submissions_get_the_intended_autograded_marks(graded_samples, folder):
-    course, run = graded_samples
+def test_do_the_sample_submissions_get_the_intended_autograded_marks(graded, folder):
     student = f"sample-{folder}"
-    assert run.results[student].status in ("graded", "needs manual grading"), run.results[student]
-    with course.gradebook() as gb:
-        submission = gb.find_submission(ASSIGNMENT, student)
-        grades = {g.name: g for nb in submission.notebooks for g in nb.grades}
-    autograded = {name: round(g.auto_score, 2) for name, g in grades.items() if name != "q6-answer"}
-    assert autograded == EXPECTED[folder]
-    assert grades["q6-answer"].needs_manual_grade
+    assert_sample_marks(graded, ASSIGNMENT, student, EXPECTED[folder], ("q6-answer",))
     total = sum(EXPECTED[folder].values())
     assert total == pytest.approx(12.0 if folder == "good" else 2.8)
 

@@ -7,15 +7,16 @@ have the consequences the debriefs describe.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
 
+import _content as content
 import pytest
 from _seeds import seed_lines_or_skip
 
-from helpers.quizzes import lint_quiz, load_quiz
-from helpers.scenarios import Session, lint_scenario, load_scenario
+from helpers.scenarios import lint_scenario, load_scenario
 from helpers.sorting import load_sorting
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,19 +42,8 @@ POLICIES = (
 )
 PRINCIPLES = ("wellbeing principle", "professional standard", "integration does not mean")
 
-
-def play(path: Path, *labels: str) -> Session:
-    """Play ``path`` choosing, at each node, the one available choice whose label starts with the
-    next prefix; rationales are filled in wherever a node asks for one."""
-    session = Session(load_scenario(path))
-    for prefix in labels:
-        matches = [i for i, c in session.available_choices() if c.label.startswith(prefix)]
-        assert len(matches) == 1, (
-            f"At node '{session.current.id}' expected one choice starting {prefix!r}; "
-            f"available: {[c.label for _, c in session.available_choices()]}"
-        )
-        session.choose(matches[0], rationale=RATIONALE if session.needs_rationale else None)
-    return session
+# Play a case along a path of choice-label prefixes, writing RATIONALE wherever one is asked.
+play = functools.partial(content.play, rationale=RATIONALE)
 
 
 # The team review case --------------------------------------------------------------------
@@ -105,10 +95,9 @@ def test_does_every_debrief_name_law_policy_and_a_principle(path):
 
 @pytest.mark.parametrize("path", [REVIEW, S75], ids=["mdt-review", "s75-review"])
 def test_do_the_cases_avoid_dated_terms_as_current(path):
-    text = path.read_text(encoding="utf-8")
-    for term in ("Primary Care Trust", " PCT", "clinical commissioning group", " CCG",
-                 "Approved Social Worker", "Payment by Results"):
-        assert term.lower() not in text.lower(), f"{path.name} uses the dated term {term!r}"
+    dated = ("Primary Care Trust", " PCT", "clinical commissioning group", " CCG",
+             "Approved Social Worker", "Payment by Results")
+    text = content.assert_no_dated_terms(path, dated, ignore_case=True)
     if "Care Programme Approach" in text:
         assert "has gone" in text or "ended the CPA" in text, (
             f"{path.name} names the Care Programme Approach without saying it has ended"
@@ -117,8 +106,7 @@ def test_do_the_cases_avoid_dated_terms_as_current(path):
 
 def test_does_careful_practice_reach_the_hard_but_good_ending():
     session = play(REVIEW, *CAREFUL_START, "Accept the decision", "Record the social formulation")
-    assert session.ending.id == "lawful-step-down"
-    assert session.ending.outcome == "good"
+    content.assert_ending(session, "lawful-step-down", "good")
     # The panel's decision went against the social worker's six-month proposal, and it is
     # still the best ending: a hard but defensible outcome.
     panel = load_scenario(REVIEW).nodes["panel-decision"]
@@ -142,8 +130,7 @@ def test_does_closing_s117_with_the_team_end_unlawfully_whatever_the_record():
             record,
         )
         assert session.state["s117_dropped"] is True
-        assert session.ending.id == "after-care-lost"
-        assert session.ending.outcome == "unlawful"
+        content.assert_ending(session, "after-care-lost", "unlawful")
 
 
 def test_does_silence_lead_to_the_generic_role():
@@ -160,8 +147,7 @@ def test_does_silence_lead_to_the_generic_role():
         "Accept the decision",
         "Record the social formulation",
     )
-    assert session.ending.id == "generic-role"
-    assert session.ending.outcome == "poor"
+    content.assert_ending(session, "generic-role", "poor")
 
 
 def test_does_dismissing_colleagues_rupture_the_team():
@@ -179,7 +165,7 @@ def test_does_dismissing_colleagues_rupture_the_team():
         "Record the social formulation",
     )
     assert session.state["team_trust"] <= 1
-    assert session.ending.id == "team-rupture"
+    content.assert_ending(session, "team-rupture")
 
 
 def test_does_an_uninformed_discharge_end_unsafely():
@@ -195,8 +181,7 @@ def test_does_an_uninformed_discharge_end_unsafely():
         "Accept the decision",
         'Write "Discharged',
     )
-    assert session.ending.id == "unsafe-discharge"
-    assert session.ending.outcome == "unsafe"
+    content.assert_ending(session, "unsafe-discharge", "unsafe")
 
 
 def test_does_a_gap_in_the_plan_give_the_acceptable_ending():
@@ -208,8 +193,7 @@ def test_does_a_gap_in_the_plan_give_the_acceptable_ending():
         "Accept the decision",
         "Record the social formulation",
     )
-    assert session.ending.id == "partial-plan"
-    assert session.ending.outcome == "acceptable"
+    content.assert_ending(session, "partial-plan", "acceptable")
 
 
 def test_does_holding_on_to_everything_fall_short_of_the_best_ending():
@@ -221,7 +205,7 @@ def test_does_holding_on_to_everything_fall_short_of_the_best_ending():
         "Record the social formulation",
     )
     assert session.state["step_down"] is False
-    assert session.ending.id == "partial-plan"
+    content.assert_ending(session, "partial-plan")
 
 
 # The section 75 case ------------------------------------------------------------------------
@@ -235,7 +219,7 @@ def test_does_evidence_and_conditions_lead_to_a_checked_renewal():
         "Recommend renewal on the new terms",
         "Recommend renewal on the agreed new terms",
     )
-    assert session.ending.id == "renewed-with-safeguards"
+    content.assert_ending(session, "renewed-with-safeguards")
 
 
 def test_does_a_refusal_lead_to_a_well_planned_ending_of_the_agreement():
@@ -249,8 +233,7 @@ def test_does_a_refusal_lead_to_a_well_planned_ending_of_the_agreement():
         "Recommend ending the agreement",
         "Keep social workers co-located",
     )
-    assert session.ending.id == "ended-well"
-    assert session.ending.outcome == "good"
+    content.assert_ending(session, "ended-well", "good")
 
 
 def test_is_renewal_on_new_terms_offered_only_when_the_trust_agreed():
@@ -263,14 +246,13 @@ def test_is_renewal_on_new_terms_offered_only_when_the_trust_agreed():
 def test_do_the_poor_and_unsafe_organisational_endings_follow_from_their_choices():
     unchanged = play(S75, "Read the trust's quarterly", "Nothing more", "Conclude that",
                      "Accept one supervision", "Recommend renewal on the current terms")
-    assert unchanged.ending.id == "renewed-unchanged"
+    content.assert_ending(unchanged, "renewed-unchanged")
     abrupt = play(S75, "Plan a review", "An audit of 30 case files", "Conclude that",
                   "Accept one supervision", "Recommend ending", "Move all social workers")
-    assert abrupt.ending.id == "abrupt-withdrawal"
-    assert abrupt.ending.outcome == "unsafe"
+    content.assert_ending(abrupt, "abrupt-withdrawal", "unsafe")
     early = play(S75, "Tell the director now", "A survey of social workers only", "Conclude",
                  "Accept one supervision", "Recommend ending", "Keep social workers co-located")
-    assert early.ending.id == "ended-without-evidence"
+    content.assert_ending(early, "ended-without-evidence")
 
 
 # Sorting activities ----------------------------------------------------------------------
@@ -302,12 +284,7 @@ def test_do_the_characteristics_match_the_dataset_and_the_distractors_are_not_li
 
 # Quiz ---------------------------------------------------------------------------------------
 def test_is_the_self_check_quiz_complete_and_on_topic():
-    assert lint_quiz(QUIZ) == []
-    quiz = load_quiz(QUIZ)
-    assert len(quiz.questions) >= 12
-    for question in quiz.questions:
-        assert question.source.strip()
-        assert all(option.feedback.strip() for option in question.options)
+    quiz = content.assert_quiz_complete(QUIZ, 12)
     text = " ".join(f"{q.text} {q.source}" for q in quiz.questions).lower()
     for topic in ("section 75", "s117", "care programme approach", "integrated care board",
                   "payment by results", "principal social worker", "consultation draft",
@@ -443,34 +420,19 @@ def test_is_the_course_index_row_ready():
 
 # The assessed notebook -------------------------------------------------------------------
 def test_do_the_assessment_masters_hidden_answers_match_the_datasets():
-    """Run Part A of the master (answers and hidden tests) against the current data."""
-    nbformat = pytest.importorskip("nbformat")
-    master = nbformat.read(ASSESSMENT / "m2-integration-assessment.ipynb", as_version=4)
-    namespace: dict = {}
-    for cell in master.cells:
-        if cell.cell_type != "code":
-            continue
-        if "play_scenario(" in cell.source or "check_my_work()" in cell.source:
-            break  # Part B needs a trace and a running notebook: tested through the samples
-        exec(compile(cell.source, "m2-integration-assessment.ipynb", "exec"), namespace)
+    """Run Part A of the master (answers and hidden tests) against the current data; Part B
+    needs a trace and a running notebook and is tested through the samples."""
+    namespace = content.run_master_answers(ASSESSMENT / "m2-integration-assessment.ipynb")
     assert namespace["n_trust_recs"] == 7
     assert namespace["top_level_72"] == "for the individual practitioner"
     assert namespace["pct_placeholder"] == 6.5
 
 
 def test_are_the_assessment_cells_marked_as_nbgrader_expects():
-    nbformat = pytest.importorskip("nbformat")
-    master = nbformat.read(ASSESSMENT / "m2-integration-assessment.ipynb", as_version=4)
-    graded = {
-        c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]
-        for c in master.cells
-        if c.metadata.get("nbgrader", {}).get("grade")
-    }
+    graded = content.assert_master_cells_marked(
+        content.read_master(ASSESSMENT / "m2-integration-assessment.ipynb")
+    )
     assert sum(m["points"] for m in graded.values()) == 18
-    ids = [c.metadata["nbgrader"]["grade_id"] for c in master.cells if "nbgrader" in c.metadata]
-    assert len(ids) == len(set(ids)), "grade_ids must be unique"
-    assert "CC BY 4.0" in master.cells[-1].source
-    assert master.cells[0].source.startswith("# ") and "Learning outcomes" in master.cells[0].source
     guide = (ASSESSMENT / "marking-guide.md").read_text(encoding="utf-8")
     for grade_id in graded:
         assert f"`{grade_id}`" in guide, f"the marking guide does not cover {grade_id}"
@@ -478,7 +440,4 @@ def test_are_the_assessment_cells_marked_as_nbgrader_expects():
 
 @pytest.mark.parametrize(("folder", "mark"), [("good", 4.0), ("weak", 1.0)])
 def test_do_the_sample_traces_score_as_the_marking_guide_says(folder, mark):
-    from helpers.traces import load_trace, score_trace
-
-    result = score_trace(load_trace("m2-mdt-review", SUBMISSIONS / folder), REVIEW)
-    assert round(4 * result.points / result.max_points, 2) == mark
+    assert content.sample_trace_mark("m2-mdt-review", SUBMISSIONS / folder, REVIEW)[1] == mark

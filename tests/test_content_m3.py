@@ -6,13 +6,15 @@ choices have the consequences the debriefs describe.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
+import _content as content
 import pytest
 
 from helpers.quizzes import lint_quiz, load_quiz
-from helpers.scenarios import Session, lint_scenario, load_scenario
+from helpers.scenarios import lint_scenario, load_scenario
 
 MODULE = Path(__file__).resolve().parents[1] / "course" / "m3-amhp"
 MHA = MODULE / "scenarios" / "mha-assessment.yaml"
@@ -32,19 +34,8 @@ CODE_PRINCIPLES = (
     "efficiency and equity",
 )
 
-
-def play(path: Path, *labels: str) -> Session:
-    """Play ``path`` choosing, at each node, the available choice whose label starts with the
-    next prefix; rationales are filled in wherever a node asks for one."""
-    session = Session(load_scenario(path))
-    for prefix in labels:
-        matches = [i for i, c in session.available_choices() if c.label.startswith(prefix)]
-        assert len(matches) == 1, (
-            f"At node '{session.current.id}' expected one choice starting {prefix!r}; "
-            f"available: {[c.label for _, c in session.available_choices()]}"
-        )
-        session.choose(matches[0], rationale=RATIONALE if session.needs_rationale else None)
-    return session
+# Play a case along a path of choice-label prefixes, writing RATIONALE wherever one is asked.
+play = functools.partial(content.play, rationale=RATIONALE)
 
 
 # Reusable stretches of the main scenario -----------------------------------------------
@@ -64,6 +55,17 @@ VISIT_WELL = (
     "Ask Abdi to tell his mother",
     "Interview her in Somali",
     "Explore alternatives",
+)
+# An s2 application completed, with dignified travel and everyone informed
+S2_DONE_WELL = ("Complete the application", "Book an ambulance", "Do all of it")
+# Doctors booked first, the nearest relative left out, the interview in English
+RUSHED = (
+    "Book two doctors",
+    "Arrange a joint visit",
+    "Leave the nearest relative",
+    "Ask Abdi to tell his mother",
+    "Interview her in English",
+    "Two doctors will sign",
 )
 
 
@@ -115,25 +117,21 @@ def test_does_every_ending_debrief_name_the_law_and_a_code_principle(path):
 
 @ALL_CASES
 def test_do_the_scenarios_avoid_outdated_terms_as_current(path):
-    text = path.read_text(encoding="utf-8")
-    for term in (
-        "Approved Social Worker",
-        " ASW",
-        "RMO",
-        "sectioned",
-        "Mental Health Review Tribunal",
-    ):
-        assert term not in text, f"{path.name} uses the outdated term {term!r}"
+    dated = ("Approved Social Worker", " ASW", "RMO", "sectioned", "Mental Health Review Tribunal")
+    text = content.assert_no_dated_terms(path, dated)
     assert "72 hours" not in text or "before 11 December 2017" in text
 
 
 HOME_PLAN = ("Offer Amina the home treatment plan", "Ask Dr Ellis to examine her now")
+NOT_SAFE_AT_HOME = (
+    "Judge home not safe enough",
+    "Make an application for admission for assessment",
+)
 
 
 def test_does_careful_practice_reach_home_treatment():
     session = play(MHA, *GATHER_ALL, *VISIT_WELL, *HOME_PLAN, "Go ahead at home", "Write the plan")
-    assert session.ending.id == "home-treatment"
-    assert session.ending.outcome == "good"
+    content.assert_ending(session, "home-treatment", "good")
     assert session.state["physical_checked"] is True
     assert session.trace()["ending"]["score"] == 4
 
@@ -154,15 +152,11 @@ def test_can_careful_practice_end_in_a_justified_s2_rated_as_highly_as_home_trea
         *GATHER_ALL,
         *VISIT_WELL,
         *HOME_PLAN,
-        "Judge home not safe enough",
-        "Make an application for admission for assessment",
-        "Complete the application",
-        "Book an ambulance",
-        "Do all of it",
+        *NOT_SAFE_AT_HOME,
+        *S2_DONE_WELL,
     )
     scenario = load_scenario(MHA)
-    assert session.ending.id == "s2-justified"
-    assert session.ending.outcome == "good"
+    content.assert_ending(session, "s2-justified", "good")
     assert session.ending.score == scenario.endings["home-treatment"].score == scenario.max_score
     # The fork is the learner's judgement after the physical check, not the trust counter.
     fork = scenario.nodes["physical-check"]
@@ -176,13 +170,12 @@ def test_does_a_police_van_keep_an_otherwise_careful_s2_from_the_top_endings():
         *GATHER_ALL,
         *VISIT_WELL,
         *HOME_PLAN,
-        "Judge home not safe enough",
-        "Make an application for admission for assessment",
+        *NOT_SAFE_AT_HOME,
         "Complete the application",
         "Ask the police to take her",
         "Do all of it",
     )
-    assert session.ending.id == "s2-gaps"
+    content.assert_ending(session, "s2-gaps")
 
 
 def test_do_the_debriefs_claim_only_what_every_path_to_them_did():
@@ -221,12 +214,9 @@ def test_does_a_refused_alternative_lead_to_a_well_made_s2():
         "Explore alternatives",
         "Offer Amina the home treatment plan",
         "Make an application for admission for assessment",
-        "Complete the application",
-        "Book an ambulance",
-        "Do all of it",
+        *S2_DONE_WELL,
     )
-    assert session.ending.id == "s2-well"
-    assert session.ending.outcome == "acceptable"
+    content.assert_ending(session, "s2-well", "acceptable")
     assert session.ending.score == 3
 
 
@@ -239,8 +229,7 @@ def test_does_an_s3_over_the_nearest_relatives_objection_end_unlawfully():
         "Make an application for admission for treatment",
         "Make the s3 application anyway",
     )
-    assert session.ending.id == "s3-objection"
-    assert session.ending.outcome == "unlawful"
+    content.assert_ending(session, "s3-objection", "unlawful")
 
 
 def test_does_respecting_the_objection_allow_an_s2():
@@ -251,11 +240,9 @@ def test_does_respecting_the_objection_allow_an_s2():
         "Offer informal admission only",
         "Make an application for admission for treatment",
         "Respect his objection",
-        "Complete the application",
-        "Book an ambulance",
-        "Do all of it",
+        *S2_DONE_WELL,
     )
-    assert session.ending.id == "s2-well"
+    content.assert_ending(session, "s2-well")
 
 
 def test_does_treating_the_sister_as_nearest_relative_block_an_s3():
@@ -270,21 +257,12 @@ def test_does_treating_the_sister_as_nearest_relative_block_an_s3():
         "Make an application for admission for treatment",
     )
     assert session.state["nr_wrong_person"] is True
-    assert session.ending.id == "s3-no-consult"
+    content.assert_ending(session, "s3-no-consult")
 
 
 def test_does_an_interview_in_english_leave_the_application_open_to_challenge():
-    session = play(
-        MHA,
-        "Book two doctors",
-        "Arrange a joint visit",
-        "Leave the nearest relative",
-        "Ask Abdi to tell his mother",
-        "Interview her in English",
-        "Two doctors will sign",
-        "Make an application for admission for assessment",
-    )
-    assert session.ending.id == "no-suitable-interview"
+    session = play(MHA, *RUSHED, "Make an application for admission for assessment")
+    content.assert_ending(session, "no-suitable-interview")
     # s13(2) asks for an interview "in a suitable manner", judged on the facts: no blanket
     # rule makes an interview without an interpreter unlawful.
     assert session.ending.outcome == "poor"
@@ -292,18 +270,8 @@ def test_does_an_interview_in_english_leave_the_application_open_to_challenge():
 
 
 def test_is_an_s3_without_consulting_the_nearest_relative_unlawful_whatever_the_interview():
-    session = play(
-        MHA,
-        "Book two doctors",
-        "Arrange a joint visit",
-        "Leave the nearest relative",
-        "Ask Abdi to tell his mother",
-        "Interview her in English",
-        "Two doctors will sign",
-        "Make an application for admission for treatment",
-    )
-    assert session.ending.id == "s3-no-consult"
-    assert session.ending.outcome == "unlawful"
+    session = play(MHA, *RUSHED, "Make an application for admission for treatment")
+    content.assert_ending(session, "s3-no-consult", "unlawful")
 
 
 def test_must_the_amhp_interview_in_person_before_going_on():
@@ -324,14 +292,12 @@ def test_do_gaps_in_recording_and_informing_give_the_poor_s2_ending():
         "Book an ambulance",
         "Tell Amina the ward will explain",
     )
-    assert session.ending.id == "s2-gaps"
-    assert session.ending.outcome == "poor"
+    content.assert_ending(session, "s2-gaps", "poor")
 
 
 def test_does_not_applying_without_a_plan_end_unsafely():
     session = play(MHA, *GATHER_ALL, *VISIT_WELL, "Offer informal admission only", "Do not apply")
-    assert session.ending.id == "no-plan"
-    assert session.ending.outcome == "unsafe"
+    content.assert_ending(session, "no-plan", "unsafe")
 
 
 def test_must_a_wrong_nearest_relative_answer_be_tried_again():
@@ -341,49 +307,47 @@ def test_must_a_wrong_nearest_relative_answer_be_tried_again():
     assert session.state["nr_identified"] is False
 
 
+S136_TO_A_AND_E = ("Ask what he sees", "A&E at Westmoor General")
+S136_TO_MORNING = ("Agree with the nurse in charge", "Arrange the assessment for 08:30")
+
+
 def test_does_the_s136_case_reach_a_community_plan():
     session = play(
         S136,
-        "Ask what he sees",
-        "A&E at Westmoor General",
+        *S136_TO_A_AND_E,
         "After 72 hours",
         "At 23:40 tomorrow",
-        "Agree with the nurse in charge",
-        "Arrange the assessment for 08:30",
+        *S136_TO_MORNING,
         "Interview her together",
         "Agree a plan with Jade",
     )
-    assert session.ending.id == "community-plan"
+    content.assert_ending(session, "community-plan")
     assert session.trace()["ending"]["max_score"] == 3
 
 
 def test_does_the_s136_case_punish_a_police_cell_and_a_missed_deadline():
     cell = play(S136, "Ask what he sees", "The custody suite")
-    assert cell.ending.id == "police-cell"
+    content.assert_ending(cell, "police-cell")
     late = play(
         S136,
-        "Ask what he sees",
-        "A&E at Westmoor General",
+        *S136_TO_A_AND_E,
         "At 23:40 tomorrow",
         "Insist that the police stay",
         "Hand it to the day team",
     )
-    assert late.ending.id == "time-limit"
-    assert late.ending.outcome == "unlawful"
+    content.assert_ending(late, "time-limit", "unlawful")
 
 
 def test_does_discharge_without_an_amhp_interview_leave_jade_without_a_plan():
     session = play(
         S136,
-        "Ask what he sees",
-        "A&E at Westmoor General",
+        *S136_TO_A_AND_E,
         "At 23:40 tomorrow",
-        "Agree with the nurse in charge",
-        "Arrange the assessment for 08:30",
+        *S136_TO_MORNING,
         "Let the doctor assess her alone",
         "Agree a plan with Jade",
     )
-    assert session.ending.id == "discharged-alone"
+    content.assert_ending(session, "discharged-alone")
 
 
 # The nearest relative's request ----------------------------------------------------------
@@ -404,8 +368,7 @@ def test_can_a_warrant_and_a_wait_for_a_bed_end_in_a_hard_but_good_admission():
     session = play(
         NR_REQUEST, *NR_TO_DECISION, "Apply under s3", "Do not complete", "See Daniel again"
     )
-    assert session.ending.id == "admitted-after-wait"
-    assert session.ending.outcome == "good"
+    content.assert_ending(session, "admitted-after-wait", "good")
     assert session.state["warrant"] and session.state["nr_consulted"]
     for section in ("s139", "s140", "s135(4)"):
         assert section in session.ending.debrief
@@ -415,11 +378,9 @@ def test_does_not_applying_need_written_reasons_for_the_nearest_relative():
     written = play(
         NR_REQUEST, *NR_TO_DECISION, "Do not apply: agree a plan", "Explain your decision"
     )
-    assert written.ending.id == "plan-with-written-reasons"
-    assert written.ending.outcome == "good"
+    content.assert_ending(written, "plan-with-written-reasons", "good")
     spoken = play(NR_REQUEST, *NR_TO_DECISION, "Do not apply: agree a plan", "Explain it to her")
-    assert spoken.ending.id == "reasons-not-written"
-    assert spoken.ending.outcome == "unlawful"
+    content.assert_ending(spoken, "reasons-not-written", "unlawful")
     assert "in writing" in spoken.ending.debrief
 
 
@@ -441,13 +402,8 @@ def test_is_passing_the_request_back_to_the_family_poor_practice():
 
 
 def test_is_the_self_check_quiz_complete():
-    assert lint_quiz(QUIZ) == []
-    quiz = load_quiz(QUIZ)
-    assert 12 <= len(quiz.questions) <= 16
+    quiz = content.assert_quiz_complete(QUIZ, 12, 16)
     assert {q.type for q in quiz.questions} == {"single", "multiple"}
-    for question in quiz.questions:
-        assert question.source.strip()
-        assert all(option.feedback.strip() for option in question.options)
 
 
 def test_does_the_quiz_cover_the_module_topics():
@@ -470,45 +426,26 @@ def test_does_the_quiz_cover_the_module_topics():
 # The assessed notebook -------------------------------------------------------------------
 ASSESSMENT = Path(__file__).resolve().parents[1] / "solutions" / "m3-amhp-assessment"
 SUBMISSIONS = Path(__file__).resolve().parent / "files" / "m3-submissions"
+MASTER = ASSESSMENT / "m3-amhp-assessment.ipynb"
 
 
 def test_do_the_assessment_masters_hidden_answers_match_the_datasets():
-    """Run Parts A and B of the master (answers and hidden tests) against the current data."""
-    nbformat = pytest.importorskip("nbformat")
-    master = nbformat.read(ASSESSMENT / "m3-amhp-assessment.ipynb", as_version=4)
-    namespace: dict = {}
-    for cell in master.cells:
-        if cell.cell_type != "code":
-            continue
-        if "play_scenario(" in cell.source or "check_my_work()" in cell.source:
-            break  # Part C needs a trace and a running notebook: tested through the traces below
-        exec(compile(cell.source, "m3-amhp-assessment.ipynb", "exec"), namespace)
+    """Run Parts A and B of the master (answers and hidden tests) against the current data;
+    Part C needs a trace and a running notebook and is tested through the traces below."""
+    namespace = content.run_master_answers(MASTER)
     assert namespace["mhsds_change"] == 1761
     assert namespace["ratio_2022_23"] == 3.6
     assert namespace["lowest_detained_source"] == "police (s136)"
 
 
 def test_are_the_assessment_cells_marked_as_nbgrader_expects():
-    nbformat = pytest.importorskip("nbformat")
-    master = nbformat.read(ASSESSMENT / "m3-amhp-assessment.ipynb", as_version=4)
-    graded = {
-        c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]
-        for c in master.cells
-        if c.metadata.get("nbgrader", {}).get("grade")
-    }
+    graded = content.assert_master_cells_marked(content.read_master(MASTER))
     assert sum(m["points"] for m in graded.values()) == 19
-    ids = [c.metadata["nbgrader"]["grade_id"] for c in master.cells if "nbgrader" in c.metadata]
-    assert len(ids) == len(set(ids)), "grade_ids must be unique"
-    assert "CC BY 4.0" in master.cells[-1].source
-    assert master.cells[0].source.startswith("# ") and "Learning outcomes" in master.cells[0].source
 
 
 @pytest.mark.parametrize(("folder", "mark"), [("good", 4.0), ("weak", 1.0)])
 def test_do_the_sample_traces_score_as_the_marking_guide_says(folder, mark):
-    from helpers.traces import load_trace, score_trace
-
-    result = score_trace(load_trace("m3-mha-assessment", SUBMISSIONS / folder), MHA)
-    assert round(4 * result.points / result.max_points, 2) == mark
+    assert content.sample_trace_mark("m3-mha-assessment", SUBMISSIONS / folder, MHA)[1] == mark
 
 
 def test_does_the_weak_samples_unlawful_path_earn_at_most_a_quarter_of_the_case_marks():
@@ -522,9 +459,7 @@ def test_does_the_weak_samples_unlawful_path_earn_at_most_a_quarter_of_the_case_
 
 
 def test_does_question_2_ask_for_the_ratio_the_way_its_tests_check_it():
-    nbformat = pytest.importorskip("nbformat")
-    master = nbformat.read(ASSESSMENT / "m3-amhp-assessment.ipynb", as_version=4)
-    text = "\n".join(c.source for c in master.cells)
+    text = "\n".join(c.source for c in content.read_master(MASTER).cells)
     assert "Divide the Black or Black British rate by the White rate" in text
     assert "1 decimal place" in text and "2 decimal" not in text
     assert "NotImplementedError" not in text

@@ -7,16 +7,17 @@ against the source documents' lines and the course datasets.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
 
+import _content as content
 import pytest
 from _seeds import seed_lines_or_skip
 
 from helpers.checks import check_paths
-from helpers.quizzes import load_quiz
-from helpers.scenarios import Session, lint_scenario, load_scenario
+from helpers.scenarios import lint_scenario, load_scenario
 from helpers.traces import score_trace
 
 REPO = Path(__file__).resolve().parents[1]
@@ -54,20 +55,14 @@ ADOPT_CAREFUL = (
     "Ask the council's lived-experience",
     "Advise against closing",
 )
+# The figure taken on trust and nobody's view sought (meeting); a trial recommended (adoption)
+FIGURE_TAKEN = ("Say the figure is probably right", "Say nothing")
+TRIAL = ("Recommend a small, time-limited trial", "Submit the advice")
+# Leaving the equality check to the trust and counting appointments, then the minute
+NO_CHECK_END = ("Leave it to the trust", "Appointments per worker", "Read out the minute")
 
-
-def play(path: Path, *labels: str) -> Session:
-    """Play ``path`` choosing, at each node, the one choice whose label starts with the next
-    prefix; rationales are filled in wherever a node asks for one."""
-    session = Session(load_scenario(path))
-    for prefix in labels:
-        matches = [i for i, c in session.available_choices() if c.label.startswith(prefix)]
-        assert len(matches) == 1, (
-            f"At node '{session.current.id}' expected one choice starting {prefix!r}; "
-            f"available: {[c.label for _, c in session.available_choices()]}"
-        )
-        session.choose(matches[0], rationale=REASON if session.needs_rationale else None)
-    return session
+# Play a case along a path of choice-label prefixes, writing REASON wherever one is asked.
+play = functools.partial(content.play, rationale=REASON)
 
 
 # --- the scenarios -----------------------------------------------------------------------
@@ -103,8 +98,7 @@ def test_are_the_people_in_each_case_said_to_be_fictional(path):
 
 def test_does_careful_practice_reach_the_pilot_with_safeguards():
     session = play(MEETING, *MEETING_CAREFUL)
-    assert session.ending.id == "pilot-with-safeguards"
-    assert session.ending.outcome == "good"
+    content.assert_ending(session, "pilot-with-safeguards", "good")
     assert score_trace(session.trace(), MEETING).points == 5
 
 
@@ -112,8 +106,7 @@ def test_is_backing_the_managers_change_a_good_ending():
     """The hard-but-defensible ending: the evidence reasonably supports the change."""
     session = play(
         MEETING,
-        "Say the figure is probably right",
-        "Say nothing",
+        *FIGURE_TAKEN,
         "Explain that the two-thirds",
         "Look at the team's own data",
         "Ask Jo and the forum",
@@ -123,8 +116,7 @@ def test_is_backing_the_managers_change_a_good_ending():
         "Appointments per worker",
         "Read out the minute",
     )
-    assert session.ending.id == "change-accepted"
-    assert session.ending.outcome == "good"
+    content.assert_ending(session, "change-accepted", "good")
     assert "evidence can support a change you would rather not make" in session.ending.debrief
 
 
@@ -142,8 +134,7 @@ def test_does_averaging_the_figures_end_with_the_wrong_number():
         "Also ask people",
         "Read out the minute",
     )
-    assert session.ending.id == "wrong-number"
-    assert session.ending.outcome == "poor"
+    content.assert_ending(session, "wrong-number", "poor")
 
 
 def test_does_opposing_every_change_without_local_data_end_in_stalemate():
@@ -156,29 +147,23 @@ def test_does_opposing_every_change_without_local_data_end_in_stalemate():
         "Leave it",
         "Say Priya's story settles it",
         "Oppose it",
-        "Leave it to the trust",
-        "Appointments per worker",
-        "Read out the minute",
+        *NO_CHECK_END,
     )
-    assert session.ending.id == "stalemate"
+    content.assert_ending(session, "stalemate")
 
 
 def test_is_a_blanket_cut_without_an_equality_check_unsafe_and_capped():
     session = play(
         MEETING,
-        "Say the figure is probably right",
-        "Say nothing",
+        *FIGURE_TAKEN,
         "Suggest averaging",
         "Rely on what everyone",
         "Leave it",
         "Say that one story",
         "Suggest going further",
-        "Leave it to the trust",
-        "Appointments per worker",
-        "Read out the minute",
+        *NO_CHECK_END,
     )
-    assert session.ending.id == "missed-signs"
-    assert session.ending.outcome == "unsafe"
+    content.assert_ending(session, "missed-signs", "unsafe")
     result = score_trace(session.trace(), MEETING)
     assert result.points <= 0.25 * result.max_points
 
@@ -192,8 +177,7 @@ def test_does_a_blanket_cut_after_an_equality_check_end_poorly_not_unsafely():
         "Also ask people",
         "Read out the minute",
     )
-    assert session.ending.id == "blanket-cut"
-    assert session.ending.outcome == "poor"
+    content.assert_ending(session, "blanket-cut", "poor")
 
 
 @pytest.mark.parametrize(
@@ -202,8 +186,7 @@ def test_does_a_blanket_cut_after_an_equality_check_end_poorly_not_unsafely():
 )
 def test_are_a_trial_and_declining_both_good_after_careful_appraisal(recommendation):
     session = play(ADOPT, *ADOPT_CAREFUL, recommendation, "Submit the advice")
-    assert session.ending.id == "trial-or-decline"
-    assert session.ending.outcome == "good"
+    content.assert_ending(session, "trial-or-decline", "good")
 
 
 def test_does_being_swayed_by_the_testimony_buy_on_a_story():
@@ -217,11 +200,9 @@ def test_does_being_swayed_by_the_testimony_buy_on_a_story():
         "Say that his story shows",
         "Mr Okafor has spoken",
         "Advise against closing",
-        "Recommend a small, time-limited trial",
-        "Submit the advice",
+        *TRIAL,
     )
-    assert session.ending.id == "bought-on-a-story"
-    assert session.ending.outcome == "poor"
+    content.assert_ending(session, "bought-on-a-story", "poor")
 
 
 def test_does_dismissing_lived_experience_cost_the_ending():
@@ -231,10 +212,9 @@ def test_does_dismissing_lived_experience_cost_the_ending():
         "Point out that testimonies are anecdotes",
         "Ask the council's lived-experience",
         "Advise against closing",
-        "Recommend a small, time-limited trial",
-        "Submit the advice",
+        *TRIAL,
     )
-    assert session.ending.id == "evidence-without-people"
+    content.assert_ending(session, "evidence-without-people")
 
 
 def test_does_closing_the_drop_in_end_unsafely():
@@ -242,11 +222,9 @@ def test_does_closing_the_drop_in_end_unsafely():
         ADOPT,
         *ADOPT_CAREFUL[:7],
         "Agree: the figures suggest",
-        "Recommend a small, time-limited trial",
-        "Submit the advice",
+        *TRIAL,
     )
-    assert session.ending.id == "drop-in-closed"
-    assert session.ending.outcome == "unsafe"
+    content.assert_ending(session, "drop-in-closed", "unsafe")
 
 
 def test_does_skipping_parts_of_the_appraisal_give_the_acceptable_ending():
@@ -257,16 +235,14 @@ def test_does_skipping_parts_of_the_appraisal_give_the_acceptable_ending():
         "Recommend not buying BridgeWays now",
         "Submit the advice",
     )
-    assert session.ending.id == "cautious-but-thin"
-    assert session.ending.outcome == "acceptable"
+    content.assert_ending(session, "cautious-but-thin", "acceptable")
 
 
 # --- quiz, activities, notebooks -------------------------------------------------------
 
 
 def test_does_the_quiz_have_twelve_sourced_questions_with_feedback():
-    quiz = load_quiz(QUIZ)
-    assert len(quiz.questions) >= 12
+    quiz = content.assert_quiz_complete(QUIZ, 12)
     for question in quiz.questions:
         assert re.search(r"https?://|\.org|\.uk|course file|dataset", question.source), (
             f"question {question.id}: its source should name a public address, a course file "

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _catalogue import PQ_YEARS, assert_described
 from _catalogue import resource as _fragment
 from _seeds import line_numbers, seed_lines_or_skip
 
@@ -60,13 +61,7 @@ def cells(line: str) -> list[str]:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_does_the_dataset_load_with_the_columns_of_its_description(load, name):
-    df = load(name)
-    fragment = _fragment(name)
-    assert list(df.columns) == [f["name"] for f in fragment["schema"]["fields"]]
-    assert len(df) > 0
-    assert fragment["name"] == name and fragment["path"] == f"{name}.csv"
-    assert fragment["synthetic"] is False
-    assert any(s.get("file") == SEED_OF[name] for s in fragment["sources"])
+    fragment = assert_described(load(name), name, SEED_OF[name])
     assert len(fragment["caveats"]) >= 2, f"{name} needs caveats"
     assert fragment["modules"], f"{name} should name the modules that use it"
 
@@ -175,13 +170,7 @@ def test_are_the_twelve_questions_on_their_lines(load, seed_lines):
 def test_are_there_four_awards_five_years_and_two_measures(load):
     df = load("pq_awards_2000_2005")
     assert len(df) == 40
-    assert list(df["year"].cat.categories) == [
-        "2000-01",
-        "2001-02",
-        "2002-03",
-        "2003-04",
-        "2004-05",
-    ]
+    assert list(df["year"].cat.categories) == PQ_YEARS
     assert df["year"].cat.ordered
     assert df.groupby(["award", "measure"], observed=True).size().eq(5).all()
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _catalogue import assert_described
 from _catalogue import resource as _resource
 from _seeds import line_numbers, seed_lines_or_skip
 
@@ -106,14 +107,7 @@ def _words(text: str) -> set[str]:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_does_the_dataset_load_with_the_columns_of_its_description(load, name):
-    df = load(name)
-    resource = _resource(name)
-    assert list(df.columns) == [f["name"] for f in resource["schema"]["fields"]]
-    assert len(df) > 0
-    assert resource["name"] == name and resource["path"] == f"{name}.csv"
-    assert resource["synthetic"] is False
-    assert any(s.get("file") == SEED_OF[name] for s in resource["sources"])
-    assert resource["caveats"], f"{name} needs caveats"
+    assert_described(load(name), name, SEED_OF[name])
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -6,6 +6,7 @@ import json
 
 import pandas as pd
 import pytest
+from _catalogue import PQ_YEARS
 
 from helpers import DatasetError, describe_dataset, list_datasets, load_dataset
 
@@ -44,13 +45,7 @@ def test_are_years_an_ordered_category():
     df = load_dataset("pq_awards_2000_2005")
     assert isinstance(df["year"].dtype, pd.CategoricalDtype)
     assert df["year"].cat.ordered
-    assert list(df["year"].cat.categories) == [
-        "2000-01",
-        "2001-02",
-        "2002-03",
-        "2003-04",
-        "2004-05",
-    ]
+    assert list(df["year"].cat.categories) == PQ_YEARS
     assert df["year"].min() == "2000-01"
 
 

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from _traces import FIXTURE, play
 
 from helpers.notebook_traces import (
     TRACE_MIME,
@@ -17,39 +18,18 @@ from helpers.notebook_traces import (
     traces_in_notebook,
     write_sidecars,
 )
-from helpers.scenarios import Session, load_scenario
+from helpers.scenarios import load_scenario
 from helpers.traces import find_trace, has_saved_trace, load_trace, save_trace, score_trace
 
 HERE = Path(__file__).parent
-FIXTURE = HERE / "files" / "scenarios" / "fixture-assessment.yaml"
 M3 = HERE / "files" / "m3-submissions" / "good"
 M3_NOTEBOOK = "m3-amhp-assessment.ipynb"
 M3_SCENARIO = "m3-mha-assessment"
-RATIONALE = (
-    "The Code's first principle asks me to try the least restrictive option first, so I "
-    "ask the home treatment team before any application."
-)
-
-
-class StepClock:
-    def __init__(self):
-        self.seconds = 0.0
-
-    def __call__(self) -> float:
-        self.seconds += 10.0
-        return self.seconds
 
 
 @pytest.fixture(scope="module")
 def scenario():
     return load_scenario(FIXTURE)
-
-
-def play(scenario, choices) -> Session:
-    session = Session(scenario, clock=StepClock())
-    for index in choices:
-        session.choose(index, rationale=RATIONALE if session.needs_rationale else None)
-    return session
 
 
 def _one_file_submission(folder: Path) -> Path:

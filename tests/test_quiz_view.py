@@ -18,6 +18,14 @@ def view() -> QuizView:
     return QuizView(load_quiz(GOOD))
 
 
+def answer(view: QuizView, option: int) -> str:
+    """Choose ``option`` of the current single-answer question and check it, as a learner
+    would; returns the text the view then shows."""
+    view.radio.value = option
+    view.check_button.click()
+    return view.shown_text()
+
+
 def test_does_a_single_question_show_a_labelled_button_per_option(view):
     # Buttons, not radio buttons: Tab reaches each option and Enter or Space chooses it; inside
     # JupyterLab the arrow keys that radio buttons need move between cells instead.
@@ -33,9 +41,7 @@ def test_does_a_single_question_show_a_labelled_button_per_option(view):
 
 
 def test_is_a_wrong_answer_marked_in_words_with_the_option_feedback(view):
-    view.radio.value = 1
-    view.check_button.click()
-    shown = view.shown_text()
+    shown = answer(view, 1)
     assert "✘ Not quite: that is not the right answer." in shown
     assert "B. Social Work England — ✘ Not right. Not quite. Social Work England approves" in shown
     assert "Source: Mental Health (Approved Mental Health Professionals)" in shown
@@ -44,9 +50,7 @@ def test_is_a_wrong_answer_marked_in_words_with_the_option_feedback(view):
 
 
 def test_is_a_right_answer_marked_with_feedback_explanation_and_score(view):
-    view.radio.value = 0
-    view.check_button.click()
-    shown = view.shown_text()
+    shown = answer(view, 0)
     assert "✔ Correct." in shown
     assert "A. A local social services authority — ✔ Right. Yes." in shown
     assert "Approval by a local authority keeps the AMHP's decision independent" in shown
@@ -55,8 +59,7 @@ def test_is_a_right_answer_marked_with_feedback_explanation_and_score(view):
 
 
 def test_does_changing_the_answer_clear_old_feedback(view):
-    view.radio.value = 1
-    view.check_button.click()
+    answer(view, 1)
     assert view.feedback.value
     view.radio.value = 0
     assert view.feedback.value == ""
@@ -96,8 +99,7 @@ def test_does_show_answer_reveal_every_option(view):
 
 
 def test_are_answers_kept_when_moving_between_questions(view):
-    view.radio.value = 0
-    view.check_button.click()
+    answer(view, 0)
     view.next_button.click()
     view.checkboxes[2].value = True
     view.previous_button.click()
@@ -110,8 +112,7 @@ def test_are_answers_kept_when_moving_between_questions(view):
 
 
 def test_does_start_again_clear_answers_and_score(view):
-    view.radio.value = 0
-    view.check_button.click()
+    answer(view, 0)
     view.reset_button.click()
     assert view.index == 0 and view.radio.value is None
     assert "Score so far: 0 of 3 (0 answered)" in view.shown_text()

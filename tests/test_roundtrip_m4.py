@@ -1,102 +1,36 @@
-"""The evidence assessment round trip: release, a good and a weak sample, grade, feedback, export.
-
-The two samples in ``tests/files/m4-submissions/`` are filled student versions with the decision
-trace the scenario widget saves. Their expected marks are those of the module's marking guide
-(see that folder's README).
-"""
+"""The evidence assessment round trip (module 4). The samples are in
+``tests/files/m4-submissions/``; their expected marks are those of the module's marking guide
+(see that folder's README)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import pytest
-from _roundtrip import grade_samples
-from _roundtrip import grades as gradebook_grades
-
-ASSIGNMENT = "m4-evidence-assessment"
-SUBMISSIONS = Path(__file__).resolve().parent / "files" / "m4-submissions"
-MANUAL = ("q6-answer",)
-EXPECTED = {
-    "sample-good": {
-        "q1-tests": 2.0,
-        "q2-tests": 2.0,
-        "q3-tests": 2.0,
-        "q4-tests": 2.0,
-        "q5-trace": 4.0,
-    },
-    "sample-weak": {
-        "q1-tests": 0.0,
-        "q2-tests": 0.0,
-        "q3-tests": 2.0,
-        "q4-tests": 0.0,
-        "q5-trace": 1.0,
-    },
-}
+from _roundtrip import RoundTrip
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    pytest.importorskip("nbgrader")
-    root = tmp_path_factory.mktemp("m4-course")
-    return grade_samples(root, ASSIGNMENT, SUBMISSIONS, EXPECTED)
-
-
-def _grades(course, student):
-    return gradebook_grades(course, ASSIGNMENT, student)
-
-
-@pytest.mark.parametrize("student", sorted(EXPECTED))
-def test_does_each_sample_get_the_marks_the_marking_guide_intends(graded, student):
-    course, run = graded
-    assert run.results[student].status in ("graded", "needs manual grading"), run.results[student]
-    grades = _grades(course, student)
-    autograded = {
-        name: round(score or 0.0, 2) for name, (score, _) in grades.items() if name not in MANUAL
+class TestEvidenceRoundTrip(RoundTrip):
+    ASSIGNMENT = "m4-evidence-assessment"
+    SUBMISSIONS = Path(__file__).resolve().parent / "files" / "m4-submissions"
+    MANUAL = ("q6-answer",)
+    EXPECTED = {
+        "sample-good": {"q1-tests": 2.0, "q2-tests": 2.0, "q3-tests": 2.0, "q4-tests": 2.0,
+                        "q5-trace": 4.0},
+        "sample-weak": {"q1-tests": 0.0, "q2-tests": 0.0, "q3-tests": 2.0, "q4-tests": 0.0,
+                        "q5-trace": 1.0},
     }
-    assert autograded == EXPECTED[student]
-    for name in MANUAL:
-        assert grades[name][1], f"{name} should wait for a tutor's mark"
-
-
-def test_does_the_weak_feedback_explain_each_lost_mark_without_hidden_code(graded):
-    from helpers.grading._notebooks import html_text
-    from helpers.grading.feedback import write_feedback
-
-    course, _ = graded
-    written, _, problems = write_feedback(course, ASSIGNMENT)
-    assert problems == [] and set(written) == set(EXPECTED)
-    weak = html_text(
-        (course.feedback / "sample-weak" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    WEAK_FEEDBACK_SAYS = (
+        # hidden tests' messages reach the student ...
+        "If you used the text's figure, compute it from the table instead",
+        "not the falls in numbers",
+        # ... a visible test's message too, and the cap on the unsafe ending is explained
+        "multiply the share by 100",
+        "capped at",
     )
-    # hidden tests' messages reach the student ...
-    assert "If you used the text's figure, compute it from the table instead" in weak
-    assert "not the falls in numbers" in weak
-    # ... a visible test's message too, and the cap on the unsafe ending is explained
-    assert "multiply the share by 100" in weak
-    assert "capped at" in weak
-    for secret in (
-        "BEGIN HIDDEN TESTS",
-        "abs(cca_fall_pct - 11.8)",
-        '== "AASW"',
-        "38.8",
-        "Marking guide",
-    ):
-        assert secret not in weak, f"feedback shows {secret!r}"
-
-
-def test_does_the_export_list_both_samples_with_their_autograded_marks(graded):
-    from helpers.grading.export import collect_marks, render
-
-    course, _ = graded
-    marks = {m.student: m for m in collect_marks(course, ASSIGNMENT)}
-    assert set(marks) == set(EXPECTED)
-    assert all(m.status == "needs manual grading" for m in marks.values())
-    rows = csv.DictReader(
-        io.StringIO(render(list(marks.values()), "csv", ASSIGNMENT, partial=True))
-    )
-    scores = {row["student_id"]: float(row["score"]) for row in rows}
-    assert scores == pytest.approx({"sample-good": 12.0, "sample-weak": 3.0})
+    SECRETS = ("BEGIN HIDDEN TESTS", "abs(cca_fall_pct - 11.8)", '== "AASW"', "38.8")
+    SECRETS += ("Marking guide",)
+    EXPORTED = {"sample-good": 12.0, "sample-weak": 3.0}
+    MAX_SCORE = 18.0

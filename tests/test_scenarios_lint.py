@@ -151,6 +151,15 @@ def base_with(old: str, new: str) -> str:
     return text.replace(old, new)
 
 
+def only_problem(tmp_path: Path, old: str, new: str):
+    """The one problem the checker finds in the minimal good scenario with ``old`` changed to
+    ``new``, and the path of the file it checked."""
+    path = write(tmp_path, base_with(old, new))
+    problems = lint_scenario(path)
+    assert len(problems) == 1, f"expected exactly one problem, found: {problems}"
+    return problems[0], path
+
+
 def test_are_several_problems_reported_together_in_line_order(tmp_path):
     text = base_with("    score: 2\n", "    score: two\n")
     text = text.replace("        target: too-late\n  second:", "        target: nowhere\n  second:")
@@ -160,16 +169,16 @@ def test_are_several_problems_reported_together_in_line_order(tmp_path):
 
 
 def test_is_an_unknown_field_named_with_the_allowed_ones(tmp_path):
-    path = write(tmp_path, base_with("    outcome: good\n", "    outcome: good\n    scor: 2\n"))
-    [problem] = lint_scenario(path)
+    problem, path = only_problem(
+        tmp_path, "    outcome: good\n", "    outcome: good\n    scor: 2\n"
+    )
     assert problem.line == 43
     assert problem.field == "endings.good-ending.scor"
     assert "allowed here: debrief, law, outcome, score, text, title" in problem.fix
 
 
 def test_is_a_wrong_outcome_explained_with_the_choices(tmp_path):
-    path = write(tmp_path, base_with("    outcome: poor\n", "    outcome: bad\n"))
-    [problem] = lint_scenario(path)
+    problem, path = only_problem(tmp_path, "    outcome: poor\n", "    outcome: bad\n")
     assert str(problem) == (
         f"{path}:47: endings.too-late.outcome: the text 'bad' is not allowed — use one of: "
         "good, acceptable, poor, unsafe, unlawful"
@@ -177,68 +186,56 @@ def test_is_a_wrong_outcome_explained_with_the_choices(tmp_path):
 
 
 def test_is_a_label_read_as_true_or_false_explained(tmp_path):
-    path = write(tmp_path, base_with('label: "Listen"', "label: yes"))
-    [problem] = lint_scenario(path)
+    problem, path = only_problem(tmp_path, 'label: "Listen"', "label: yes")
     assert problem.message == "should be text, but it is true (true/false)"
     assert problem.fix == "put the value in double quotes so it is read as text"
 
 
 def test_is_a_long_content_note_refused(tmp_path):
     note = "Mental health crisis. " * 30
-    path = write(
+    problem, path = only_problem(
         tmp_path,
-        base_with(
-            'content_note: "Mental health crisis; no self-harm is described."',
-            f'content_note: "{note.strip()}"',
-        ),
+        'content_note: "Mental health crisis; no self-harm is described."',
+        f'content_note: "{note.strip()}"',
     )
-    [problem] = lint_scenario(path)
     assert problem.field == "content_note"
     assert problem.message.startswith("is too long (")
 
 
 def test_is_a_file_of_another_kind_refused(tmp_path):
-    path = write(tmp_path, base_with("kind: scenario", "kind: quiz"))
-    [problem] = lint_scenario(path)
+    problem, path = only_problem(tmp_path, "kind: scenario", "kind: quiz")
     assert str(problem) == f"{path}:1: kind: should be 'scenario' — write `kind: scenario`"
 
 
 def test_is_adding_to_a_flag_refused(tmp_path):
-    path = write(tmp_path, base_with("add: {trust: 1}", "add: {visited: 1}"))
-    [problem] = lint_scenario(path)
+    problem, path = only_problem(tmp_path, "add: {trust: 1}", "add: {visited: 1}")
     assert problem.field == "nodes.first.choices[0].effects.add.visited"
     assert problem.message == "'visited' is a flag (true/false), so nothing can be added to it"
 
 
 def test_is_a_counter_used_as_true_or_false_refused(tmp_path):
-    path = write(tmp_path, base_with('"visited and trust >= 1"', '"visited and trust"'))
-    [problem] = lint_scenario(path)
+    problem, path = only_problem(tmp_path, '"visited and trust >= 1"', '"visited and trust"')
     assert problem.message == "'trust' is a counter but is used as true/false"
 
 
 def test_is_a_flag_compared_with_a_number_refused(tmp_path):
-    path = write(tmp_path, base_with('"visited and trust >= 1"', '"visited >= 1"'))
-    [problem] = lint_scenario(path)
+    problem, path = only_problem(tmp_path, '"visited and trust >= 1"', '"visited >= 1"')
     assert problem.message == "'visited' is a flag (true/false) but is compared with a number"
 
 
 def test_is_a_route_list_without_a_final_fallback_refused(tmp_path):
-    path = write(
+    problem, path = only_problem(
         tmp_path,
-        base_with(
-            "        target: good-ending\n",
-            '        target:\n          - {when: "visited", goto: good-ending}\n'
-            '          - {when: "not visited", goto: too-late}\n',
-        ),
+        "        target: good-ending\n",
+        '        target:\n          - {when: "visited", goto: good-ending}\n'
+        '          - {when: "not visited", goto: too-late}\n',
     )
-    [problem] = lint_scenario(path)
     assert problem.field == "nodes.second.choices[0].target[1].when"
     assert "the last route has a `when`" in problem.message
 
 
 def test_is_a_start_that_is_not_a_node_refused(tmp_path):
-    path = write(tmp_path, base_with("start: first", "start: frist"))
-    [problem] = lint_scenario(path)
+    problem, path = only_problem(tmp_path, "start: first", "start: frist")
     assert str(problem) == (
         f"{path}:13: start: 'frist' is not a node — set `start:` to the id of the first node "
         "(did you mean 'first'?)"
@@ -273,8 +270,7 @@ def test_are_sections_of_a_code_of_practice_accepted(tmp_path):
 
 
 def test_is_a_duplicated_field_reported(tmp_path):
-    path = write(tmp_path, base_with("    score: 2\n", "    score: 2\n    score: 3\n"))
-    [problem] = lint_scenario(path)
+    problem, path = only_problem(tmp_path, "    score: 2\n", "    score: 2\n    score: 3\n")
     assert str(problem) == (
         f"{path}:44: endings.good-ending.score: is written twice (first on line 43); only one "
         "would be used — delete one of the two"

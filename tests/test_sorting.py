@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import textwrap
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from _content import course_activities
 
 from helpers._problems import ContentError
 from helpers.sorting import (
@@ -19,12 +19,7 @@ from helpers.sorting import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
-COURSE_ACTIVITIES = sorted(
-    path
-    for path in (REPO / "course").glob("*/activities/*.yaml")
-    # other kinds of activity (e.g. appraisals) live in the same folders
-    if re.search(r"^kind:\s*sorting\b", path.read_text(encoding="utf-8"), re.MULTILINE)
-)
+COURSE_ACTIVITIES = course_activities("sorting")
 
 GOOD = """\
 kind: sorting

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from _traces import FIXTURE, RATIONALE, play
 
-from helpers.scenarios import Session, load_scenario
+from helpers.scenarios import load_scenario
 from helpers.traces import (
     load_trace,
     save_trace,
@@ -21,35 +22,10 @@ from helpers.traces import (
     validate_trace,
 )
 
-FIXTURE = Path(__file__).parent / "files" / "scenarios" / "fixture-assessment.yaml"
-RATIONALE = (
-    "The Code's first principle asks me to try the least restrictive option first, so I "
-    "ask the home treatment team before any application."
-)
-
-
-class StepClock:
-    """Each reading is ten seconds after the one before."""
-
-    def __init__(self):
-        self.seconds = 0.0
-
-    def __call__(self) -> float:
-        self.seconds += 10.0
-        return self.seconds
-
 
 @pytest.fixture(scope="module")
 def scenario():
     return load_scenario(FIXTURE)
-
-
-def play(scenario, choices, rationale=RATIONALE) -> Session:
-    session = Session(scenario, clock=StepClock())
-    for index in choices:
-        needs = session.needs_rationale
-        session.choose(index, rationale=rationale if needs else None)
-    return session
 
 
 @pytest.fixture

@@ -125,14 +125,10 @@ def write_sidecars(folder: str | Path) -> list[str]:
     ``mhsw-trace-<id>.json``. Returns notes for the lecturer, one per scenario whose notebook
     and file disagreed.
     """
-    from helpers.traces import find_trace, save_trace, trace_path
+    from helpers.traces import save_trace, trace_path
 
     notes: list[str] = []
-    for scenario_id in scenario_ids(folder):
-        try:
-            found = find_trace(scenario_id, folder)
-        except (FileNotFoundError, ValueError):
-            continue
+    for scenario_id, found in _traces_that_count(folder):
         if found.note:
             notes.append(found.note)
         if found.kind == "notebook" or not trace_path(scenario_id, folder).is_file():
@@ -142,17 +138,20 @@ def write_sidecars(folder: str | Path) -> list[str]:
 
 def trace_notes(folder: str | Path) -> list[str]:
     """Notes for the lecturer where a notebook and the trace file beside it disagree."""
+    return [found.note for _, found in _traces_that_count(folder) if found.note]
+
+
+def _traces_that_count(folder: str | Path):
+    """``(scenario id, found trace)`` for every scenario in ``folder`` with a usable trace, as
+    :func:`helpers.traces.find_trace` chooses it; scenarios without one are passed over."""
     from helpers.traces import find_trace
 
-    notes = []
     for scenario_id in scenario_ids(folder):
         try:
             found = find_trace(scenario_id, folder)
         except (FileNotFoundError, ValueError):
             continue
-        if found.note:
-            notes.append(found.note)
-    return notes
+        yield scenario_id, found
 
 
 def put_trace_in_notebook(notebook: dict[str, Any], trace: dict[str, Any]) -> dict[str, Any]:

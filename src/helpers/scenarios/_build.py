@@ -10,22 +10,11 @@ from typing import Any
 from helpers._problems import ContentError
 from helpers._yaml import load_yaml
 
-from ._model import (
-    Choice,
-    ConditionalText,
-    Effects,
-    Ending,
-    LawRef,
-    Node,
-    Rationale,
-    Route,
-    Scenario,
-    StateVar,
-)
+from . import _model as model
 from .lint import lint_loaded
 
 
-def load_scenario(path: str | Path) -> Scenario:
+def load_scenario(path: str | Path) -> model.Scenario:
     """Read, check and return the scenario at ``path``.
 
     Raises :class:`helpers.ContentError` listing every problem (``file:line: field: ...``) if
@@ -38,36 +27,36 @@ def load_scenario(path: str | Path) -> Scenario:
     return _scenario(loaded.data, str(path), hashlib.sha256(loaded.raw).hexdigest())
 
 
-def _law(items: Any) -> tuple[LawRef, ...]:
-    return tuple(LawRef(str(i["act"]), str(i["section"])) for i in items or ())
+def _law(items: Any) -> tuple[model.LawRef, ...]:
+    return tuple(model.LawRef(str(i["act"]), str(i["section"])) for i in items or ())
 
 
-def _choice(data: dict) -> Choice:
+def _choice(data: dict) -> model.Choice:
     target = data["target"]
     if isinstance(target, list):
-        target = tuple(Route(r["goto"], r.get("when")) for r in target)
+        target = tuple(model.Route(r["goto"], r.get("when")) for r in target)
     effects = data.get("effects") or {}
-    return Choice(
+    return model.Choice(
         label=data["label"],
         feedback=data["feedback"],
         target=target,
-        effects=Effects(dict(effects.get("set") or {}), dict(effects.get("add") or {})),
+        effects=model.Effects(dict(effects.get("set") or {}), dict(effects.get("add") or {})),
         when=data.get("when"),
     )
 
 
-def _node(node_id: str, data: dict) -> Node:
+def _node(node_id: str, data: dict) -> model.Node:
     rationale = data.get("rationale")
-    return Node(
+    return model.Node(
         id=node_id,
         title=data["title"],
         text=data["text"],
         choices=tuple(_choice(c) for c in data.get("choices") or ()),
         law=_law(data.get("law")),
         conditional_text=tuple(
-            ConditionalText(c["when"], c["text"]) for c in data.get("conditional_text") or ()
+            model.ConditionalText(c["when"], c["text"]) for c in data.get("conditional_text") or ()
         ),
-        rationale=Rationale(
+        rationale=model.Rationale(
             rationale["prompt"], rationale.get("required", True), rationale.get("min_words", 1)
         )
         if rationale
@@ -76,8 +65,8 @@ def _node(node_id: str, data: dict) -> Node:
     )
 
 
-def _ending(ending_id: str, data: dict) -> Ending:
-    return Ending(
+def _ending(ending_id: str, data: dict) -> model.Ending:
+    return model.Ending(
         id=ending_id,
         title=data["title"],
         outcome=data["outcome"],
@@ -88,14 +77,16 @@ def _ending(ending_id: str, data: dict) -> Ending:
     )
 
 
-def _state(name: str, data: dict) -> StateVar:
+def _state(name: str, data: dict) -> model.StateVar:
     kind = data["type"]
     initial = data.get("initial", False if kind == "flag" else 0)
-    return StateVar(name, kind, initial, data.get("label", name), data.get("min"), data.get("max"))
+    return model.StateVar(
+        name, kind, initial, data.get("label", name), data.get("min"), data.get("max")
+    )
 
 
-def _scenario(data: dict, path: str, sha256: str) -> Scenario:
-    return Scenario(
+def _scenario(data: dict, path: str, sha256: str) -> model.Scenario:
+    return model.Scenario(
         id=data["id"],
         title=data["title"],
         version=data["version"],
