@@ -56,14 +56,29 @@ def test_are_counts_whole_numbers():
 
 def test_does_a_loaded_table_carry_its_source():
     df = load_dataset("pq_awards_2000_2005")
-    assert "004_427684377df95b1f.txt" in df.attrs["source"]
+    # cited as people cite: body (year), title, section; never the course's file name
+    assert "(2006), The tasks and roles of social workers" in df.attrs["source"]
+    assert "Question 5, Table 1" in df.attrs["source"]
     assert df.attrs["caveats"]
+
+
+def test_does_no_dataset_cite_its_source_by_a_course_file_name():
+    import json
+
+    from helpers._paths import data_dir
+
+    package = json.loads((data_dir() / "datapackage.json").read_text(encoding="utf-8"))
+    files = {s["file"] for r in package["resources"] for s in r.get("sources", []) if "file" in s}
+    assert files  # the maintainers' line references are still there
+    for name in list_datasets():
+        source = describe_dataset(name).source
+        assert not any(f in source for f in files), (name, source)
 
 
 def test_does_a_description_print_source_caveats_and_every_column():
     d = describe_dataset("pq_awards_2000_2005")
     text = str(d)
-    assert "Source:" in text and "004_427684377df95b1f.txt" in text
+    assert "Source:" in text and "Statham, Cameron and Mooney" in text
     assert "Caveats:" in text
     df = load_dataset("pq_awards_2000_2005")
     for column in df.columns:

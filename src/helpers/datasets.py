@@ -249,19 +249,16 @@ def _check_primary_key(frame, key, shown: str, problems: list[Problem]) -> None:
 
 
 def _source_text(resource: dict[str, Any]) -> str:
+    """The sources as people cite them: body (year), title, section, and a link where there is
+    one. The course's copies of the source documents (file and line numbers) stay in
+    datapackage.json for maintainers and tests; a reader cannot follow a file name."""
     parts = []
     for src in resource.get("sources", []):
-        bits = [src.get("title", "")]
-        if src.get("publisher"):
-            bits.append(str(src["publisher"]))
+        who = str(src.get("publisher", ""))
         if src.get("year"):
-            bits.append(str(src["year"]))
-        where = ", ".join(str(src[k]) for k in ("file", "section", "lines") if src.get(k))
-        if where:
-            bits.append(where)
-        if src.get("path"):
-            bits.append(str(src["path"]))
-        parts.append(". ".join(b for b in bits if b))
+            who = f"{who} ({src['year']})" if who else f"({src['year']})"
+        bits = [who, src.get("title", ""), src.get("section", ""), src.get("path", "")]
+        parts.append(", ".join(str(b) for b in bits if b))
     return "; ".join(parts)
 
 
