@@ -275,3 +275,19 @@ def test_is_a_duplicated_field_reported(tmp_path):
         f"{path}:44: endings.good-ending.score: is written twice (first on line 43); only one "
         "would be used — delete one of the two"
     )
+
+
+@pytest.mark.parametrize(
+    "text, sections",
+    [
+        ("Under s13(2) the AMHP must interview the person.", ["13"]),
+        ("An application under section 2, then sections 3 and 4.", ["2", "3"]),
+        ("BASW (2010), *Social Work in Multi Disciplinary Mental Health Teams*, section 7.2", []),
+        ("Statham, Cameron and Mooney (2006), section 3, found little research.", []),
+        ("The team met (2019) and then used s117 aftercare.", ["117"]),
+    ],
+)
+def test_are_sections_of_cited_papers_not_taken_for_sections_of_an_act(text, sections):
+    from helpers.scenarios.lint import law_section_mentions
+
+    assert law_section_mentions(text) == sections

@@ -17,8 +17,21 @@ from helpers._yaml import FieldPath, LoadedYaml, field_name, load_yaml
 
 from ._conditions import RESERVED_NAMES, ConditionError, parse_condition
 
-# "s13", "s.136", "s 2", "ss2", "section 117", "sections 2 and 3" (the first number is checked)
-SECTION_MENTION = re.compile(r"(?:\b[Ss]ections?|\bss?)\.?\s?(\d+[A-Z]?)(?![\w])")
+# "s13", "s.136", "s 2", "ss2", "section 117", "sections 2 and 3" (the first number is checked).
+# Not a section of a document: "section 7.2" (statutes number subsections "13(2)"), or a section
+# named in a citation of a paper, e.g. "BASW (2010), Social Work in ..., section 4".
+SECTION_MENTION = re.compile(r"(?:\b[Ss]ections?|\bss?)\.?\s?(\d+[A-Z]?)(?![\w]|\.\d)")
+_CITATION_BEFORE = re.compile(r"\(\d{4}[a-z]?\)[^.;()]*,\s*$")
+
+
+def law_section_mentions(text: str) -> list[str]:
+    """The section numbers of Acts that ``text`` mentions, in order, each once."""
+    found = []
+    for match in SECTION_MENTION.finditer(text):
+        if _CITATION_BEFORE.search(text[max(0, match.start() - 160) : match.start()]):
+            continue  # a section of a cited document, e.g. "BASW (2010), ..., section 4"
+        found.append(match.group(1))
+    return list(dict.fromkeys(found))
 _LAW_SECTION = re.compile(
     r"^(?:(?P<kind>s{1,2}\.?|sections?|chapter|ch\.|paragraphs?|paras?\.?|regulations?|reg\.|"
     r"schedule|sch\.|part|articles?|art\.)\s*)?(?P<number>\d+[A-Z]?)",
@@ -321,7 +334,7 @@ class _Semantics:
         for key, text in texts:
             if not isinstance(text, str):
                 continue
-            for number in dict.fromkeys(SECTION_MENTION.findall(text)):
+            for number in law_section_mentions(text):
                 if number not in listed:
                     key_path = key if isinstance(key, tuple) else (key,)
                     self.add(
