@@ -121,20 +121,28 @@ def main(argv: list[str] | None = None) -> int:
         students = hub.course.students
         started = time.monotonic()
         ready = {}
+        not_started = {}
         with ThreadPoolExecutor(max_workers=min(32, len(students))) as pool:
 
             def spawn(user):  # a class logging in at once: all requests together
-                ops.start_server(user)
-                ops.wait_ready(user, timeout=600)
-                ready[user] = time.monotonic() - started
+                try:
+                    ops.start_server(user)
+                    ops.wait_ready(user, timeout=600)
+                    ready[user] = time.monotonic() - started
+                except Exception as exc:  # report it and carry on with the others
+                    not_started[user] = f"{type(exc).__name__}: {exc}"
 
             list(pool.map(spawn, students))
         spawn_all = time.monotonic() - started
         print(
-            f"spawn time: {spawn_all:.1f} s for {len(students)} servers "
-            f"(median {statistics.median(ready.values()):.1f} s to ready)",
+            f"spawn time: {spawn_all:.1f} s for {len(ready)} of {len(students)} servers "
+            f"(median {statistics.median(ready.values() or [0]):.1f} s to ready, "
+            f"slowest {max(ready.values(), default=0):.1f} s)",
             flush=True,
         )
+        for user, reason in sorted(not_started.items()):
+            print(f"  {user}'s server did not start: {reason[:300]}", flush=True)
+        students = [u for u in students if u in ready]
         idle = [memory_mb(mhsw_hub.processes_of([u]))[0] for u in students]
         started = time.monotonic()
         failures = {}

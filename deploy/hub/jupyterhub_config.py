@@ -71,8 +71,10 @@ c.JupyterHub.spawner_class = "jupyterhub.spawner.LocalProcessSpawner"
 c.Spawner.cmd = [str(bindir / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
-c.Spawner.start_timeout = 120  # a class logging in at once on a small machine
-c.Spawner.http_timeout = 90
+# A class logging in at once on a small machine: with 30 servers starting together on 2 busy
+# cores, one answered about 95 s after it was asked for, and the hub had given up at 90 s.
+c.Spawner.start_timeout = 300
+c.Spawner.http_timeout = 300
 markers = set(settings.markers)
 
 

@@ -287,12 +287,20 @@ class HubClient:
         self.api("POST", f"/users/{user}/server")
 
     def wait_ready(self, user: str, timeout: float = 120) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        """Wait for the user's server; fail at once if the hub gives up starting it."""
+        started = time.monotonic()
+        seen = False
+        while time.monotonic() < started + timeout:
             info = self.api("GET", f"/users/{user}")
             server = info.get("servers", {}).get("")
             if server and server.get("ready"):
                 return
+            seen = seen or bool(server)
+            if not server and (seen or time.monotonic() > started + 15):
+                raise RuntimeError(
+                    f"the hub gave up starting {user}'s server after "
+                    f"{time.monotonic() - started:.0f} s (its log, jupyterhub.log, says why)"
+                )
             time.sleep(0.3)
         raise RuntimeError(f"{user}'s server was not ready within {timeout:.0f} s")
 
