@@ -56,6 +56,53 @@ def test_is_a_missing_settings_file_explained(tmp_path):
         mhsw_hub.load_settings(tmp_path / "nothing.toml")
 
 
+def _not_set_up(tmp_path) -> Path:
+    """The example settings with every folder in tmp_path and no PostgreSQL listening."""
+    text = (REPO / "deploy" / "hub" / "hub.example.toml").read_text(encoding="utf-8")
+    replace = {
+        "state_dir = ": f'state_dir = "{tmp_path / "state"}"',
+        "exchange = ": f'exchange = "{tmp_path / "exchange"}"',
+        "folder = ": f'folder = "{tmp_path / "grader" / "mhsw-m3"}"',
+        "socket_dir = ": f'socket_dir = "{tmp_path / "no-postgres"}"',
+    }
+    lines = []
+    for line in text.splitlines():
+        for start, value in replace.items():
+            if line.startswith(start):
+                line = value
+        lines.append(line)
+    settings = tmp_path / "hub.toml"
+    settings.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return settings
+
+
+def test_does_check_before_setup_say_what_to_do_instead_of_failing(tmp_path, capsys):
+    settings = _not_set_up(tmp_path)
+    assert mhsw_hub.main(["check", "--settings", str(settings)]) == 1
+    said = capsys.readouterr().out
+    assert "the hub is not set up yet; run setup" in said
+    assert f"The course copy {tmp_path / 'grader' / 'mhsw-m3'} does not exist: run setup" in said
+    assert f"PostgreSQL does not answer on {tmp_path / 'no-postgres'} port 5432" in said
+    assert "Traceback" not in said
+
+
+def test_does_start_before_setup_say_run_setup_first(tmp_path, capsys):
+    settings = _not_set_up(tmp_path)
+    assert mhsw_hub.main(["start", "--settings", str(settings)]) == 1
+    said = capsys.readouterr().err
+    assert "not set up yet" in said and f"setup --settings {settings}" in said
+    assert not (tmp_path / "state" / "jupyterhub.pid").exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="setup runs as root only")
+def test_does_setup_stop_before_creating_anything_when_postgresql_is_down(tmp_path, capsys):
+    settings = _not_set_up(tmp_path)
+    assert mhsw_hub.main(["setup", "--settings", str(settings)]) == 1
+    said = capsys.readouterr().err
+    assert "PostgreSQL does not answer" in said and "pg_ctlcluster 15 main start" in said
+    assert not (tmp_path / "state").exists() and not (tmp_path / "exchange").exists()
+
+
 @pytest.fixture
 def jupyter_dir(tmp_path) -> Path:
     settings = types.SimpleNamespace(

@@ -261,6 +261,20 @@ def psql(settings: Settings, sql: str, database: str = "postgres") -> str:
     return run(command, user="postgres", cwd="/").stdout.strip()
 
 
+def postgres_problem(settings: Settings) -> str | None:
+    """Why PostgreSQL cannot be used for the gradebooks, in plain words (None when it can)."""
+    try:
+        psql(settings, "SELECT 1")
+    except (RuntimeError, OSError) as exc:
+        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        return (
+            f"PostgreSQL does not answer on {settings.pg_socket_dir} port {settings.pg_port} "
+            f"({reason}). Start it (on Debian: pg_ctlcluster 15 main start) and check the "
+            f"[postgres] table of {settings.file}; psql must run as the account 'postgres'."
+        )
+    return None
+
+
 # --------------------------------------------------------------------------- setup
 
 
@@ -268,6 +282,9 @@ def setup(settings: Settings) -> None:
     """Create everything the hub needs; safe to run again."""
     if os.geteuid() != 0:
         raise SystemExit("Run setup as root: it creates Unix accounts and folders.")
+    problem = postgres_problem(settings)
+    if problem:
+        raise RuntimeError(problem)
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(settings.state_dir, 0o711)
     settings.home_base.mkdir(parents=True, exist_ok=True)
@@ -445,6 +462,11 @@ def start(settings: Settings, wait: float = 180.0) -> int:
     """Start JupyterHub in the background; return its process id once it answers."""
     if is_running(settings):
         return int(settings.pid_file.read_text())
+    if not (settings.secrets_dir / "cookie-secret").is_file():
+        raise RuntimeError(
+            f"The hub is not set up yet ({settings.secrets_dir} is missing): run "
+            f"'mhsw_hub.py setup --settings {settings.file}' first."
+        )
     log = open(settings.log_file, "ab")  # noqa: SIM115 (handed to the hub process)
     proc = subprocess.Popen(
         [
@@ -573,10 +595,20 @@ def check(settings: Settings) -> list[str]:
             f"No proxy at {settings.proxy}: run 'npm install --prefix deploy/hub' "
             "(configurable-http-proxy 5)."
         )
+    problem = postgres_problem(settings)
+    if problem:
+        problems.append(problem)
     mode = settings.exchange.stat().st_mode if settings.exchange.exists() else 0
     if stat.S_IMODE(mode) & 0o777 != 0o777:
         problems.append(f"The exchange {settings.exchange} is not writable by everyone (1777).")
+    if not (settings.secrets_dir / "cookie-secret").is_file():
+        problems.append(
+            f"{settings.secrets_dir} has no secrets: the hub is not set up yet; run setup."
+        )
     for course in settings.courses:
+        if not course.folder.is_dir():
+            problems.append(f"The course copy {course.folder} does not exist: run setup.")
+            continue
         if stat.S_IMODE(course.folder.stat().st_mode) & 0o077:
             problems.append(f"{course.folder} is readable by other accounts: chmod 700 it.")
         if (course.folder / "gradebook.db").exists():
@@ -603,19 +635,28 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    if args.action == "setup":
-        setup(settings)
-        print(f"Set up. Start the hub with: {sys.argv[0]} start --settings {settings.file}")
-    elif args.action == "start":
-        pid = start(settings)
-        print(f"JupyterHub is running (process {pid}) at {settings.public_url}")
-    elif args.action == "stop":
-        stop(settings)
-        print("JupyterHub stopped.")
-    else:
-        problems = check(settings)
-        print("\n".join(problems) or "No problems found.")
-        return 1 if problems else 0
+    command = f"{sys.executable} {Path(__file__).resolve()}"
+    try:
+        if args.action == "setup":
+            setup(settings)
+            print(
+                "Set up. Check and start the hub with:\n"
+                f"  {command} check --settings {settings.file}\n"
+                f"  {command} start --settings {settings.file}"
+            )
+        elif args.action == "start":
+            pid = start(settings)
+            print(f"JupyterHub is running (process {pid}) at {settings.public_url}")
+        elif args.action == "stop":
+            stop(settings)
+            print("JupyterHub stopped.")
+        else:
+            problems = check(settings)
+            print("\n".join(problems) or "No problems found.")
+            return 1 if problems else 0
+    except RuntimeError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     return 0
 
 
