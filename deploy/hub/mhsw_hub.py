@@ -266,7 +266,9 @@ def postgres_problem(settings: Settings) -> str | None:
     try:
         psql(settings, "SELECT 1")
     except (RuntimeError, OSError) as exc:
-        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        errors = [line.split("error:", 1)[1].strip() for line in lines if "error:" in line]
+        reason = (errors or lines or [type(exc).__name__])[-1]
         return (
             f"PostgreSQL does not answer on {settings.pg_socket_dir} port {settings.pg_port} "
             f"({reason}). Start it (on Debian: pg_ctlcluster 15 main start) and check the "
