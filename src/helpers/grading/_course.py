@@ -120,6 +120,9 @@ class Course:
         )
 
     def gradebook(self) -> Any:
+        from helpers._yaml import import_jsonschema
+
+        import_jsonschema()  # before nbgrader: saves seconds per process (see its docstring)
         from nbgrader.api import Gradebook
 
         from helpers.grading._nbgrader import ensure_tools_on_path
