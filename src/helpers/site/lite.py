@@ -182,7 +182,9 @@ def setup(repo: Path, say=print) -> None:
                 for member in archive.getmembers():
                     if member.isfile() and member.name.startswith("package/"):
                         member.name = member.name[len("package/") :]
-                        if not member.name.endswith(".map"):
+                        # not source maps, type files or the demo consoles (those load
+                        # scripts from CDNs and are not part of the practice tier)
+                        if not re.search(r"\.map$|\.d\.ts$|^console.*\.html$", member.name):
                             archive.extract(member, dist, filter="data")
         (dist / "pyodide-lock.json").rename(original)
     lock = json.loads(original.read_text(encoding="utf-8"))
@@ -253,8 +255,9 @@ def _code(text: str) -> Any:
     return nbformat.v4.new_code_cell(text.strip())
 
 
-def practice_notebook(title: str, items: list[tuple[str, str, Any]]) -> Any:
-    """The practice notebook of a module: ``items`` are ``(kind, json path, loaded object)``."""
+def practice_notebook(title: str, items: list[tuple[str, str, Any]], support: str = "") -> Any:
+    """The practice notebook of a module: ``items`` are ``(kind, json path, loaded object)``;
+    ``support`` is the course index's Support section (Markdown)."""
     import nbformat
 
     cases = [(p, o) for k, p, o in items if k == "scenario"]
@@ -295,7 +298,7 @@ and nothing you choose or write is sent anywhere.
 
 **Content note.** Some cases deal with mental distress, risk and compulsory powers such as
 detention. Each case gives its own content note on its first screen. If anything here affects
-you, see the *Support* section of the course index on the course website.
+you, see *Support* at the end of this notebook.
 
 **How to use it.** Run the cells in order: click a cell and press Shift+Enter, or choose
 *Run* then *Run All Cells*. The first cell takes a few seconds while Python starts inside your
@@ -362,10 +365,9 @@ notebook and run the cells again: the case offers to continue where you left off
 file carries on in JupyterLab too: put it next to the notebook that plays the case. A trace
 is checked against the case before it is used, so a damaged or edited file is refused with a
 message, and you start the case again.
-
 """
-            + LICENCE
         ),
+        _md(f"{support or '## Support'}\n\n{LICENCE}"),
     ]
     notebook = nbformat.v4.new_notebook(cells=cells)
     notebook.metadata = {"kernelspec": KERNEL, "language_info": {"name": "python"}}
@@ -428,7 +430,7 @@ def write_contents(course: Path, contents: Path) -> dict[str, str]:
                 items.append((kind, relative, loaders[kind](target)))
         if not items:
             continue
-        notebook = practice_notebook(_module_title(module), items)
+        notebook = practice_notebook(_module_title(module), items, _support(course))
         nbformat.write(notebook, contents / module.name / "practice.ipynb")
         notebooks[module.name] = f"{module.name}/practice.ipynb"
     links = "\n".join(
@@ -436,6 +438,13 @@ def write_contents(course: Path, contents: Path) -> dict[str, str]:
     )
     (contents / "README.md").write_text(READ_ME.format(links=links), encoding="utf-8")
     return notebooks
+
+
+def _support(course: Path) -> str:
+    """The Support section of the course index (its heading and text), for the notebooks."""
+    text = (course / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"^## Support\n.*?(?=^## |^```|^---|\Z)", text, re.MULTILINE | re.DOTALL)
+    return match.group(0).strip() if match else ""
 
 
 # ---------------------------------------------------------------------------- build
@@ -500,6 +509,8 @@ def build_lite(repo: Path, course: Path, output: Path, work: Path) -> dict[str, 
             + f"\nIf it says a download failed: {INSTALL_HINT}"
         )
     _localise_lock(output)
+    for demo in (output / "static" / "pyodide").glob("console*.html"):
+        demo.unlink()  # Pyodide's demo consoles load scripts from CDNs; the course needs none
     return {
         "seconds": round(time.perf_counter() - started, 1),
         "notebooks": notebooks,
