@@ -165,6 +165,33 @@ def test_does_download_my_work_offer_the_traces_and_answers(tmp_path):
         download_my_work(object(), folder=tmp_path)
 
 
+def test_does_the_site_say_plainly_when_the_practice_tier_was_skipped(tmp_path):
+    from helpers.site.build import practice_page
+    from helpers.site.lite import status
+
+    problem = status(tmp_path)  # a folder with no .venv-lite/ and no downloads
+    assert problem and "make site-deps" in problem and "Python 3.12" in problem
+    text = practice_page(tmp_path, [], problem)
+    assert "built without the practice tier" in text and "make lab" in text
+
+
+def test_do_the_site_pages_lead_to_the_practice_tier(site):
+    practice = (site / "practice.html").read_text("utf-8")
+    modules = sorted({p.parent.parent.name for p in COURSE.glob("m*/*/*.yaml")})
+    if not (site / "lite" / "index.html").is_file():
+        assert "built without the practice tier" in practice
+        return
+    for module in modules:
+        assert f'href="lite/notebooks/index.html?path={module}/practice.ipynb"' in practice
+        assert (site / "lite" / "files" / module / "practice.ipynb").is_file()
+        assert "practice.html" in (site / module / "README.html").read_text("utf-8")
+    assert "Practise in your browser" in (site / "README.html").read_text("utf-8")  # the menu
+    lock = json.loads((site / "lite/static/pyodide-lock/pyodide-lock.json").read_text("utf-8"))
+    names = [spec["file_name"] for spec in lock["packages"].values()]
+    assert not [n for n in names if re.match(r"^[a-z]+:", n)], "files from outside the site"
+    assert not list((site / "lite").rglob("console*.html"))  # Pyodide's CDN-loading demos
+
+
 # ------------------------------------------------------------------ in Chromium
 def _need_lite(site: Path) -> None:
     _need_chromium()
@@ -355,7 +382,9 @@ def test_can_a_saved_trace_be_uploaded_and_the_case_carried_on(practice, tmp_pat
         files.goto(f"{practice['url']}/lite/tree/index.html")
         files.locator(".jp-DirListing-item", has_text=MODULE).first.dblclick()
         expect(files.locator(".jp-DirListing-item", has_text="practice.ipynb")).to_be_visible()
-        files.locator("input[type=file]").first.set_input_files(str(saved))
+        with files.expect_file_chooser() as chooser:
+            files.locator("jp-button[title='Upload Files']").first.click()
+        chooser.value.set_files(str(saved))
         expect(files.locator(".jp-DirListing-item", has_text=saved.name)).to_be_visible()
     finally:
         files.close()

@@ -109,9 +109,13 @@ def find_python() -> Path | None:
 
 def status(repo: Path) -> str | None:
     """None if the practice tier can be built offline here; else why not, and what to do."""
+    import importlib.util
+
     where = paths(repo)
     if not (where["venv"] / "bin" / "jupyter-lite").exists():
         return f"its build environment {where['venv'].name}/ is missing. {INSTALL_HINT}"
+    if importlib.util.find_spec("hatchling") is None:
+        return "the course's wheel cannot be built here: pip install -e '.[dev]' (hatchling)."
     try:
         stamp = json.loads(where["stamp"].read_text(encoding="utf-8"))
     except (OSError, ValueError):
