@@ -140,6 +140,17 @@ def test_does_each_module_get_a_practice_notebook_in_house_style(tmp_path):
         assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")
 
 
+@pytest.mark.slow
+def test_do_the_practice_notebooks_run_top_to_bottom(tmp_path):
+    """Each module's practice notebook, run in an ordinary kernel on the prechecked files."""
+    from helpers.site._execute import execute_all
+    from helpers.site.lite import write_contents
+
+    notebooks = write_contents(COURSE, tmp_path / "files")
+    paths = [tmp_path / "files" / relative for relative in notebooks.values()]
+    assert execute_all(paths, tmp_path / "files", {}, jobs=2, timeout=120) == []
+
+
 def test_does_download_my_work_offer_the_traces_and_answers(tmp_path):
     import base64
 
