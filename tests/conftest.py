@@ -59,7 +59,9 @@ def site(tmp_path_factory) -> Path:
     pytest.importorskip("myst_nb", reason="the website needs: pip install -e '.[site]'")
     out = tmp_path_factory.mktemp("site") / "site"
     command = offline_prefix() + [sys.executable, "-m", "helpers.site", "--no-execute", "-o"]
-    result = subprocess.run(command + [str(out)], capture_output=True, text=True, cwd=ROOT)
+    # a relative output folder, as `make site` gives it (build/site)
+    relative = os.path.relpath(out, ROOT)
+    result = subprocess.run(command + [relative], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr[-3000:]
     (out.parent / "build-output.txt").write_text(result.stdout, encoding="utf-8")
     return out

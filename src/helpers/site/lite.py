@@ -469,6 +469,7 @@ def build_lite(repo: Path, course: Path, output: Path, work: Path) -> dict[str, 
     """
     started = time.perf_counter()
     where = paths(repo)
+    output, work = Path(output).resolve(), Path(work).resolve()  # the build runs in ``work``
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     notebooks = write_contents(course, work / "files")
