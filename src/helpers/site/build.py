@@ -207,8 +207,10 @@ def practice_page(staging: Path, modules: list[Path], lite_problem: str | None) 
             "",
             "## How it works",
             "",
-            "- The first time, the page needs several seconds to start Python (about 15-30 "
-            "seconds on an ordinary laptop); later visits are quicker.",
+            "- Python has to start inside the page before the first cell runs: in our tests about "
+            "20 to 35 seconds on a shared two-core computer (over a minute when it was very "
+            "busy). The kernel indicator at the top right turns from a lightning bolt to a "
+            "circle when it is ready.",
             "- Run the cells in order (Shift+Enter, or *Run* then *Run All Cells*). The cases, "
             "quizzes and activities are the same as in JupyterLab and work with the keyboard "
             "alone.",
