@@ -13,7 +13,7 @@ TEST_WORKERS ?= 2
 # `alembic` from PATH; the package also arranges this for plain `jupyter lab`).
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: lab lab-lecturer test setup check release site clean help
+.PHONY: lab lab-lecturer test setup check release site site-deps clean help
 
 help:
 	@echo "make lab           set up .venv/ and open the course in JupyterLab (student mode)"
@@ -21,6 +21,7 @@ help:
 	@echo "make test   set up .venv/ and run every test (units, content, notebooks, grading, browser)"
 	@echo "make check  check all course content (mhsw check)"
 	@echo "make site   build the course website into build/site/ (offline)"
+	@echo "make site-deps  fetch once (network on) what the site's practice tier needs"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -46,9 +47,16 @@ check: setup
 release: setup
 	$(BIN)/mhsw release
 
-# The website: every notebook executed, case files, quizzes, dataset catalogue. Needs no network.
+# The website: every notebook executed, case files, quizzes, dataset catalogue, and the practice
+# tier (lite/: cases and quizzes in the browser, JupyterLite). Needs no network. Without
+# `make site-deps` first it builds everything but the practice tier, and says so.
 site: setup
 	$(BIN)/python -m helpers.site -o build/site
 
+# What the practice tier needs, fetched once with the network on (Python 3.12+ and npm): a build
+# environment .venv-lite/ and Pyodide's core and pure-Python wheels in build/cache/lite/.
+site-deps: setup
+	$(BIN)/python -m helpers.site.lite setup
+
 clean:
-	rm -rf $(VENV) build dist .pytest_cache
+	rm -rf $(VENV) .venv-lite build dist .pytest_cache

@@ -1,8 +1,12 @@
-"""Shared fixtures: a throw-away copy of the data folder, and the repository root."""
+"""Shared fixtures: a throw-away copy of the data folder, the repository root, and the course
+website built once per test session (tests/test_site.py and tests/test_lite.py share it)."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,3 +46,28 @@ def data_copy(tmp_path, monkeypatch) -> Path:
     yield target
     _paths.data_dir.cache_clear()
     datasets._package.cache_clear()
+
+
+def offline_prefix() -> list[str]:
+    """Run a command in a network namespace with no network, where the machine allows it."""
+    unshare = shutil.which("unshare")
+    if unshare and os.geteuid() == 0:
+        probe = subprocess.run([unshare, "--net", "true"], capture_output=True)
+        if probe.returncode == 0:
+            return [unshare, "--net"]
+    return []
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """``make site`` without executing the notebooks, with the network cut where possible; the
+    practice tier (``lite/``) is in it when ``make site-deps`` has fetched what it needs."""
+    pytest.importorskip("myst_nb", reason="the website needs: pip install -e '.[site]'")
+    out = tmp_path_factory.mktemp("site") / "site"
+    command = offline_prefix() + [sys.executable, "-m", "helpers.site", "--no-execute", "-o"]
+    # a relative output folder, as `make site` gives it (build/site)
+    relative = os.path.relpath(out, ROOT)
+    result = subprocess.run(command + [relative], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-3000:]
+    (out.parent / "build-output.txt").write_text(result.stdout, encoding="utf-8")
+    return out

@@ -3,10 +3,6 @@ loaded from outside the site; links resolve; the build needs no network; pages p
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from concurrent.futures import ProcessPoolExecutor
 from html.parser import HTMLParser
 from multiprocessing import get_context
@@ -15,38 +11,12 @@ from urllib.parse import unquote, urlparse
 
 import nbformat
 import pytest
+from conftest import offline_prefix
 
 REPO = Path(__file__).resolve().parents[1]
 COURSE = REPO / "course"
 
 pytestmark = pytest.mark.slow
-
-
-def _offline_prefix() -> list[str]:
-    """Run the build in a network namespace with no network, where the machine allows it."""
-    unshare = shutil.which("unshare")
-    if unshare and os.geteuid() == 0:
-        probe = subprocess.run([unshare, "--net", "true"], capture_output=True)
-        if probe.returncode == 0:
-            return [unshare, "--net"]
-    return []
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    pytest.importorskip("myst_nb", reason="the website needs: pip install -e '.[site]'")
-    out = tmp_path_factory.mktemp("site") / "site"
-    command = _offline_prefix() + [
-        sys.executable,
-        "-m",
-        "helpers.site",
-        "--no-execute",
-        "-o",
-        str(out),
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return out
 
 
 class _Links(HTMLParser):
@@ -71,12 +41,15 @@ def _parse(page: Path) -> _Links:
     return parser
 
 
-def _pages(site: Path) -> list[Path]:
-    return sorted(site.rglob("*.html"))
+def _pages(site: Path, lite: bool = True) -> list[Path]:
+    """The site's pages; ``lite=False`` leaves out the practice tier's JupyterLite screens
+    (tests/test_lite.py checks those, scoped to the course's own output)."""
+    pages = sorted(site.rglob("*.html"))
+    return [p for p in pages if lite or p.relative_to(site).parts[0] != "lite"]
 
 
 def test_was_the_site_built_with_no_network(site):
-    if not _offline_prefix():
+    if not offline_prefix():
         pytest.skip("cannot cut the network here (needs root and unshare); built normally")
     assert (site / "README.html").exists()
 
@@ -226,7 +199,7 @@ def test_does_every_site_page_pass_axe(site):
     _need_chromium()
     pytest.importorskip("axe_playwright_python", reason="pip install axe-playwright-python")
     pages = [
-        str(html) for html in _pages(site)
+        str(html) for html in _pages(site, lite=False)
         if 'http-equiv="refresh"' not in html.read_text("utf-8")  # index.html only redirects
     ]
     # Two browsers side by side (axe is CPU-bound; the machine has two cores).

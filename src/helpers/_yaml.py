@@ -29,6 +29,11 @@ class LoadedYaml:
     lines: dict[FieldPath, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     raw: bytes = b""
+    #: True for content checked when the website was built (helpers._prechecked): its schema
+    #: was checked then, and places without jsonschema (the browser) need not check it again.
+    prechecked: bool = False
+    #: the hash of the YAML file the data came from ("" means: the hash of ``raw``)
+    sha256: str = ""
 
     def line_of(self, path: FieldPath) -> int | None:
         """Line of ``path``, or of its nearest written parent when the field itself is missing."""
@@ -52,11 +57,20 @@ def field_name(path: FieldPath) -> str:
 
 
 def load_yaml(path: str | Path) -> LoadedYaml:
-    """Read ``path``; never raises for bad content (problems are collected instead)."""
-    import yaml
+    """Read ``path``; never raises for bad content (problems are collected instead).
 
+    A ``.json`` file made by the website build (see :mod:`helpers._prechecked`) is read as the
+    YAML it was made from, without PyYAML.
+    """
     shown = str(path)
     result = LoadedYaml(path=shown)
+    if str(path).endswith(".json"):
+        from helpers._prechecked import read_prechecked
+
+        read_prechecked(path, result)
+        return result
+    import yaml
+
     try:
         result.raw = Path(path).read_bytes()
     except FileNotFoundError:

@@ -421,7 +421,7 @@ def _read(path: str | Path) -> tuple[Appraisal | None, list[Problem]]:
                 "start the file with `kind: appraisal` (see docs/appraisal-format.md)",
             )
         ]
-    problems = _schema_problems(loaded)
+    problems = [] if loaded.prechecked else _schema_problems(loaded)
     if problems:
         return None, problems
     problems = _check_rules(loaded)

@@ -24,7 +24,8 @@ def load_scenario(path: str | Path) -> model.Scenario:
     problems = lint_loaded(loaded)
     if problems:
         raise ContentError(sorted(problems, key=lambda p: p.line or 0))
-    return _scenario(loaded.data, str(path), hashlib.sha256(loaded.raw).hexdigest())
+    sha256 = loaded.sha256 or hashlib.sha256(loaded.raw).hexdigest()
+    return _scenario(loaded.data, str(path), sha256)
 
 
 def _law(items: Any) -> tuple[model.LawRef, ...]:

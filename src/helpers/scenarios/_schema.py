@@ -223,7 +223,12 @@ def _import_validator():
 
 
 def schema_problems(loaded: LoadedYaml) -> list[Problem]:
-    """Check ``loaded.data`` against :data:`SCHEMA`; one located problem per error."""
+    """Check ``loaded.data`` against :data:`SCHEMA`; one located problem per error.
+
+    Content prechecked when the website was built passed this check then (helpers._prechecked).
+    """
+    if loaded.prechecked:
+        return []
     Draft202012Validator = _import_validator()
     validator = Draft202012Validator(SCHEMA)
     problems = []

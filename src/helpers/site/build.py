@@ -7,7 +7,9 @@ import shutil
 import subprocess
 import sys
 import time
+from html import escape
 from pathlib import Path
+from typing import Any
 
 from helpers.site import _pages
 from helpers.site._execute import execute_all
@@ -69,9 +71,12 @@ def _toctree(entries: list[str]) -> str:
     return "\n```{toctree}\n:hidden:\n\n" + "\n".join(entries) + "\n```\n"
 
 
-def stage(repo: Path, staging: Path) -> tuple[list[Path], dict[str, str], list[str]]:
+def stage(
+    repo: Path, staging: Path, lite_problem: str | None = "not built"
+) -> tuple[list[Path], dict[str, str], list[str]]:
     """Copy the course and write the generated pages. Returns the notebooks to execute, the
-    map from activity file name to its page, and the top-level sections of the site."""
+    map from activity file name to its page, and the top-level sections of the site.
+    ``lite_problem`` is None when the practice tier will be built, else why it will not."""
     from helpers.quizzes import load_quiz
     from helpers.scenarios import load_scenario
     from helpers.sorting import load_sorting
@@ -121,7 +126,14 @@ def stage(repo: Path, staging: Path) -> tuple[list[Path], dict[str, str], list[s
                 pages[path.name] = str(target.relative_to(staging).with_suffix(".html"))
                 entries.append(str(target.relative_to(folder).with_suffix("")))
         readme = folder / "README.md"
-        readme.write_text(readme.read_text(encoding="utf-8") + _toctree(entries), "utf-8")
+        text = readme.read_text(encoding="utf-8")
+        if any((folder / kind).glob("*.yaml") for kind in ("scenarios", "quizzes", "activities")):
+            text += (
+                "\n**Practise in your browser:** this module's cases, quiz and activities also "
+                "run in your web browser with nothing installed; see "
+                "[Practise in your browser](../practice.md).\n"
+            )
+        readme.write_text(text + _toctree(entries), "utf-8")
         module_entries.append(f"{folder.name}/README")
 
     # the dataset catalogue
@@ -141,7 +153,10 @@ def stage(repo: Path, staging: Path) -> tuple[list[Path], dict[str, str], list[s
         for nb in sorted(staging.glob("*/*.ipynb"))
         if not (nb.parent / "README.md").exists()
     ]
-    sections = loose + module_entries + ["datasets/index"]
+    (staging / "practice.md").write_text(
+        practice_page(staging, modules, lite_problem), encoding="utf-8"
+    )
+    sections = loose + module_entries + ["practice", "datasets/index"]
     if (staging / "accessibility.md").exists():
         sections.append("accessibility")
     index = staging / "README.md"
@@ -161,6 +176,74 @@ def _point_links_at_the_site(staging: Path) -> None:
         changed = text.replace(f"{up}../data/README.md", f"{up}datasets/index.md")
         if changed != text:
             page.write_text(changed, encoding="utf-8")
+
+
+def practice_page(staging: Path, modules: list[Path], lite_problem: str | None) -> str:
+    """The page that opens the practice tier (or says why this build has none)."""
+    from helpers.site.lite import _module_title
+
+    lines = [
+        "# Practise in your browser",
+        "",
+        "Each module's case scenarios, self-check quiz and sorting or appraisal activities also "
+        "run inside your web browser, with nothing to install: Python runs in the page itself "
+        "(JupyterLite with the Pyodide kernel). Nothing you choose or write is sent anywhere; "
+        "the whole practice tier is part of this website.",
+        "",
+    ]
+    kinds = ("scenarios", "quizzes", "activities")
+    playable = [m for m in modules if any((m / k).glob("*.yaml") for k in kinds)]
+    if lite_problem is None:
+        items = "".join(
+            f'<li><a href="lite/notebooks/index.html?path={m.name}/practice.ipynb">'
+            f"{escape(_module_title(m))}: practice notebook</a></li>"
+            for m in playable
+        )
+        lines += [
+            f"<ul>{items}</ul>",
+            "",
+            '<p>All files of the practice tier: <a href="lite/tree/index.html">the file list'
+            "</a> (upload a saved case or download your files there).</p>",
+            "",
+            "## How it works",
+            "",
+            "- Python has to start inside the page before the first cell runs: in our tests about "
+            "20 to 35 seconds on a shared two-core computer (over a minute when it was very "
+            "busy). The kernel indicator at the top right turns from a lightning bolt to a "
+            "circle when it is ready.",
+            "- Run the cells in order (Shift+Enter, or *Run* then *Run All Cells*). The cases, "
+            "quizzes and activities are the same as in JupyterLab and work with the keyboard "
+            "alone.",
+            "- **Keep your work.** Your decisions and answers are kept inside this browser. The "
+            "last cells of each notebook show links that save them as files on your computer "
+            "(`mhsw-trace-<case>.json` for each case, `mhsw-answers.json` for the quiz and "
+            "activities). In the file list you can also right-click a file and choose "
+            "*Download*.",
+            "- **Carry on later.** Upload a saved `mhsw-trace-<case>.json` into the module's "
+            "folder in the file list, then run the notebook again: the case offers to continue "
+            "where you left off. The same file carries on in JupyterLab.",
+            "",
+            "## What does not run here",
+            "",
+            "The data notebooks (tables and charts from public reports, with pandas and "
+            "matplotlib) and the assessed notebooks need packages that this website cannot "
+            "serve to a browser. Use JupyterLab on your own computer (`make lab`) or your "
+            "university's JupyterHub for those; every page of this site shows them read-only.",
+            "",
+            "JupyterLite's own screens (menus, file list) have known accessibility gaps; the "
+            "course's activities do not. See [Accessibility](accessibility.md).",
+        ]
+    else:
+        lines += [
+            "```{admonition} Not in this copy of the website",
+            ":class: note",
+            f"This copy was built without the practice tier: {lite_problem}",
+            "```",
+            "",
+            "Meanwhile, play the cases and quizzes in JupyterLab (`make lab`) or on your "
+            "university's JupyterHub; every case also has a readable case file on this site.",
+        ]
+    return "\n".join(lines) + "\n"
 
 
 _TOGGLE = '<summary><span class="toctree-toggle" role="presentation">'
@@ -187,9 +270,14 @@ def build_site(
     execute: bool = True,
     jobs: int = 2,
     quiet: bool = True,
-) -> dict[str, float | int | list[str]]:
-    """Build the website into ``output``; returns figures and any notebook problems."""
+    lite: bool = True,
+) -> dict[str, Any]:
+    """Build the website into ``output``; returns figures and any notebook problems.
+
+    ``lite``: also build the practice tier into ``output/lite`` when its downloads are there
+    (``make site-deps``); ``figures["lite_skipped"]`` says why it was not built otherwise."""
     from helpers._paths import repo_root
+    from helpers.site import lite as practice
 
     repo = repo or repo_root()
     if repo is None:
@@ -197,7 +285,8 @@ def build_site(
     output = Path(output)
     staging = output.parent / (output.name + "-src")
     started = time.perf_counter()
-    notebooks, pages, _ = stage(repo, staging)
+    lite_problem = practice.status(repo) if lite else "it was left out (--no-lite)."
+    notebooks, pages, _ = stage(repo, staging, lite_problem)
     problems: list[str] = []
     if execute:
         problems = execute_all(notebooks, staging, pages, jobs=jobs)
@@ -230,8 +319,15 @@ def build_site(
         raise RuntimeError("Sphinx failed:\n" + (result.stderr or result.stdout)[-4000:])
     warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
     finish(output)
+    lite_figures: dict[str, Any] = {}
+    if lite_problem is None:
+        work = output.parent / (output.name + "-lite")
+        lite_figures = practice.build_lite(repo, staging, output / "lite", work)
     size = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
     return {
+        "lite_skipped": lite_problem,
+        "lite_seconds": lite_figures.get("seconds"),
+        "lite_bytes": lite_figures.get("bytes"),
         "seconds": round(time.perf_counter() - started, 1),
         "seconds_executing": round(executed, 1),
         "notebooks": len(notebooks),
@@ -247,8 +343,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-o", "--output", default="build/site", help="where (build/site)")
     parser.add_argument("--no-execute", action="store_true", help="skip running the notebooks")
     parser.add_argument("--jobs", type=int, default=2, help="notebooks run at once (2)")
+    parser.add_argument("--no-lite", action="store_true", help="leave out the practice tier")
     args = parser.parse_args(argv)
-    figures = build_site(Path(args.output), execute=not args.no_execute, jobs=args.jobs)
+    figures = build_site(
+        Path(args.output), execute=not args.no_execute, jobs=args.jobs, lite=not args.no_lite
+    )
     for problem in figures["problems"]:
         print(f"problem: {problem}", file=sys.stderr)
     for warning in figures["warnings"]:
@@ -258,4 +357,12 @@ def main(argv: list[str] | None = None) -> int:
         f"{figures['seconds']} s ({figures['bytes'] / 1e6:.1f} MB) into {args.output}/. "
         "Open index.html, or copy the folder to any static web host."
     )
+    if figures["lite_skipped"]:
+        print(f"Practice tier (lite/) skipped: {figures['lite_skipped']}")
+    else:
+        print(
+            f"Practice tier built in {figures['lite_seconds']} s "
+            f"({figures['lite_bytes'] / 1e6:.1f} MB) into {args.output}/lite/: serve the site "
+            "over http(s) to use it (python -m http.server -d build/site)."
+        )
     return 1 if figures["problems"] else 0
