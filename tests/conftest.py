@@ -3,6 +3,7 @@ website built once per test session (tests/test_site.py and tests/test_lite.py s
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -61,13 +62,41 @@ def offline_prefix() -> list[str]:
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
     """``make site`` without executing the notebooks, with the network cut where possible; the
-    practice tier (``lite/``) is in it when ``make site-deps`` has fetched what it needs."""
+    practice tier (``lite/``) is in it when ``make site-deps`` has fetched what it needs.
+
+    Built once per ``make test`` run: test processes running side by side share the build (the
+    first to ask builds it while the others wait for it)."""
     pytest.importorskip("myst_nb", reason="the website needs: pip install -e '.[site]'")
-    out = tmp_path_factory.mktemp("site") / "site"
-    command = offline_prefix() + [sys.executable, "-m", "helpers.site", "--no-execute", "-o"]
-    # a relative output folder, as `make site` gives it (build/site)
-    relative = os.path.relpath(out, ROOT)
-    result = subprocess.run(command + [relative], capture_output=True, text=True, cwd=ROOT)
-    assert result.returncode == 0, result.stderr[-3000:]
-    (out.parent / "build-output.txt").write_text(result.stdout, encoding="utf-8")
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = shared / "site-build"
+    out = folder / "site"
+    with _exclusive(shared / "site-build.lock"):
+        if not (folder / "build-output.txt").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            command = offline_prefix() + [sys.executable, "-m", "helpers.site", "--no-execute"]
+            # a relative output folder, as `make site` gives it (build/site)
+            relative = os.path.relpath(out, ROOT)
+            result = subprocess.run(
+                command + ["-o", relative], capture_output=True, text=True, cwd=ROOT
+            )
+            assert result.returncode == 0, result.stderr[-3000:]
+            (folder / "build-output.txt").write_text(result.stdout, encoding="utf-8")
     return out
+
+
+@contextlib.contextmanager
+def _exclusive(path: Path):
+    """Hold a lock on ``path`` while the block runs (a no-op where ``fcntl`` is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: one test process
+        yield
+        return
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
