@@ -16,6 +16,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from _roundtrip import grades
 
 from helpers.grading._course import Course, CourseNotFound, find_course_root
 from helpers.grading._notebooks import html_text, leaks, secret_lines
@@ -74,13 +75,7 @@ def _tree_digest(folder: Path) -> dict[str, bytes]:
 
 
 def _scores(course: Course, student: str) -> dict[str, tuple[float | None, bool]]:
-    with course.gradebook() as gb:
-        submission = gb.find_submission(ASSIGNMENT, student)
-        return {
-            g.name: (g.auto_score, g.needs_manual_grade)
-            for nb in submission.notebooks
-            for g in nb.grades
-        }
+    return grades(course, ASSIGNMENT, student)
 
 
 def _expected_trace_marks(defensible: bool) -> float:
